@@ -1,0 +1,68 @@
+# QKV and Transformers: every command sets up what it needs first.
+#   make book   - set up, build the website and serve it on http://localhost:8000
+#   make test   - set up and run the whole test suite (what CI runs)
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: setup build book serve lab release test test-fast bench lint bank lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## Build the website into _build/html (warnings are errors; executed pages are cached).
+build: setup
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+## Build, then serve the website locally.
+book: build
+	@echo "The course is at http://localhost:$(PORT)/ (Ctrl-C stops the server)."
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
+
+serve:
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
+
+## Open the student notebooks in JupyterLab (--allow-root only when running as root).
+lab: setup
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+## Regenerate notebooks/ (the nbgrader release) from solutions/.
+release: setup
+	$(BIN)/python -m autograder release
+
+## Everything CI checks.
+test: setup
+	$(BIN)/python -m pytest
+
+## The suite without the slow parts (book build, nbgrader round trips).
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow"
+
+## Speed and memory goals (not part of the test suite).
+bench: setup
+	$(BIN)/python -m autograder.bench
+
+## Grade a private bank of planted answers: make bank BANK=/path/to/bank
+bank: setup
+	$(BIN)/python -m pytest tests/test_bank.py --bank "$(BANK)"
+
+lint: setup
+	$(BIN)/ruff check .
+
+## Re-pin requirements.txt from requirements.in (maintainers only).
+lock:
+	rm -rf /tmp/qkv-lock && $(PYTHON) -m venv /tmp/qkv-lock
+	/tmp/qkv-lock/bin/pip install -r requirements.in
+	/tmp/qkv-lock/bin/pip freeze | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements.lock.tmp
+	@echo "Review requirements.lock.tmp, keep the header of requirements.txt, then replace it."
+
+clean:
+	rm -rf _build autograder/runs

