@@ -8,15 +8,24 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build book serve lab release test test-fast bench lint bank lock clean
+.PHONY: setup build book serve lab release test test-fast bench lint bank lock clean browser linkcheck
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml scripts/install_site_deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	bash scripts/install_site_deps.sh
 	touch $(STAMP)
+
+## Chromium and chromium-driver for tests/test_website.py (apt-get when root), plus local MathJax.
+browser:
+	bash scripts/install_site_deps.sh --browser
+
+## Check the website's external links (needs the internet; not part of make test).
+linkcheck: setup
+	$(BIN)/jupyter-book build . --builder linkcheck
 
 ## Build the website into _build/html (warnings are errors; executed pages are cached).
 build: setup
