@@ -1,0 +1,3 @@
+# Alternative: the complement of the strict upper triangle.
+def causal_mask(T):
+    return ~torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)

@@ -1,0 +1,7 @@
+# Mistake: softmax over the query axis (dim=-2) instead of the key axis.
+def scaled_dot_product_attention(Q, K, V, mask=None):
+    scores = Q @ K.transpose(-2, -1) / math.sqrt(Q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = softmax(scores, dim=-2)
+    return weights @ V, weights
