@@ -1,0 +1,14 @@
+# Mistake: angular speed base**(-i/d) instead of base**(-2i/d).
+import torch
+
+
+def apply_rope(x, positions=None, base=10000.0):
+    T, d = x.shape[-2], x.shape[-1]
+    if positions is None:
+        positions = torch.arange(T)
+    positions = torch.as_tensor(positions, dtype=torch.float64)
+    inv_freq = base ** (-torch.arange(d // 2, dtype=torch.float64) / d)
+    angles = positions[:, None] * inv_freq[None, :]
+    cos, sin = angles.cos().to(x.dtype), angles.sin().to(x.dtype)
+    a, b = x[..., 0::2], x[..., 1::2]
+    return torch.stack((a * cos - b * sin, a * sin + b * cos), dim=-1).flatten(-2)
