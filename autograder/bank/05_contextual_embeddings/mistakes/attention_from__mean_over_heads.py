@@ -1,0 +1,16 @@
+# Mistake: Averages the heads: returns (T,) instead of (n_heads, T).
+import torch
+
+
+def attention_from(sentence, word, layer, model, tokenizer):
+    """Attention weights from the first piece of `word` to every token, per head."""
+    encoding = tokenizer(sentence, return_tensors="pt")
+    word_ids = encoding.word_ids()
+    matches = [t for t, i in enumerate(word_ids)
+               if i is not None and sentence[slice(*encoding.word_to_chars(i))].lower() == word.lower()]
+    if not matches:
+        raise ValueError(f"the word {word!r} does not occur in {sentence!r}")
+    position = matches[0]
+    with torch.no_grad():
+        attentions = model(**encoding, output_attentions=True).attentions
+    return attentions[layer - 1][0, :, position, :].mean(0).numpy()

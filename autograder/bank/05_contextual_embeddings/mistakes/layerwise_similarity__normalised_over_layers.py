@@ -1,0 +1,12 @@
+# Mistake: Normalises along the wrong axis (over layers, not over d).
+import numpy as np
+import torch
+
+
+def layerwise_similarity(sentence_a, sentence_b, word, model, tokenizer):
+    """Cosine similarity of `word` in two sentences, at every layer."""
+    n_states = model.config.num_hidden_layers + 1
+    a = torch.stack([word_vector(sentence_a, word, layer, model, tokenizer) for layer in range(n_states)])
+    b = torch.stack([word_vector(sentence_b, word, layer, model, tokenizer) for layer in range(n_states)])
+    a, b = a / a.norm(dim=0, keepdim=True), b / b.norm(dim=0, keepdim=True)
+    return (a * b).sum(dim=-1).numpy()
