@@ -139,7 +139,7 @@ def page_text(docname: str) -> str:
 
 
 def content_html_files() -> list[Path]:
-    return sorted(p for p in SITE.rglob("*.html") if not p.relative_to(SITE).parts[0] in VENDOR_DIRS)
+    return sorted(p for p in SITE.rglob("*.html") if p.relative_to(SITE).parts[0] not in VENDOR_DIRS)
 
 
 def repo_slug() -> tuple[str, str, str]:
@@ -344,8 +344,9 @@ def test_mathjax_renders_every_formula_locally(visits):
             problems[docname] = {"not typeset": state["unrendered"][:5], "TeX errors": state["mathErrors"][:5]}
     assert not problems, f"math problems: {json.dumps(problems, indent=1)}"
     assert any(v["desktop"]["maths"] for v in visits.values()), "no page has any math: is MathJax wired up at all?"
-    scripts = {src for d in PAGES for tag, src in parse(html_path(d)).refs if tag == "script" and "mathjax" in src.lower()}
-    assert scripts and all("_mathjax/" in s and "://" not in s for s in scripts), f"MathJax not served locally: {scripts}"
+    scripts = {src for d in PAGES for tag, src in parse(html_path(d)).refs
+               if tag == "script" and "mathjax" in src.lower()}
+    assert scripts and all("_mathjax/" in s and "://" not in s for s in scripts), f"MathJax not local: {scripts}"
 
 
 def test_no_request_leaves_localhost(visits):
