@@ -1,0 +1,16 @@
+# Mistake: softmax over the batch axis.
+def next_token_distribution(model: nn.Module, idx: torch.Tensor) -> torch.Tensor:
+    """Probabilities of the token that follows each sequence.
+
+    Args:
+        model: maps idx (B, T) long to logits (B, T, V).
+        idx: (B, T) long, T >= 1.
+
+    Returns:
+        (B, V) tensor: row b is softmax(model(idx)[b, -1]), non-negative and summing to 1.
+
+    Difficulty: 1/5. Time: about 10 minutes.
+    """
+    with torch.no_grad():
+        logits = model(idx)[:, -1, :]  # (B, V): the prediction after the last token
+    return torch.softmax(logits, dim=0)
