@@ -230,13 +230,25 @@ const done = arguments[arguments.length - 1];
       try { await MathJax.startup.promise; mathjax = 'ok'; } catch (e) { mathjax = 'failed: ' + e; }
     } else mathjax = 'never started';
   }
+  // TeX that MathJax could not make sense of: an <merror>, or an undefined macro (shown in red).
+  const texErrors = () => {
+    if (mathjax !== 'ok') return [];
+    const bad = [];
+    try {
+      for (const item of MathJax.startup.document.math) {
+        if (/<merror|mathcolor="red"/.test(MathJax.startup.toMML(item.root))) bad.push(item.math.slice(0, 120));
+      }
+    } catch (e) { bad.push('could not inspect the typeset math: ' + e); }
+    return bad;
+  };
   done({
     mathjax,
     maths: maths.length,
     unrendered: Array.from(maths).filter(m => !m.querySelector('mjx-container'))
                      .map(m => m.textContent.trim().slice(0, 80)),
     mathErrors: Array.from(document.querySelectorAll('mjx-merror, [data-mjx-error]'))
-                     .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120)),
+                     .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120))
+                     .concat(texErrors()),
     brokenImages: Array.from(document.images)
                      .filter(i => !(i.complete && i.naturalWidth > 0) && i.getAttribute('src'))
                      .map(i => i.getAttribute('src')),
