@@ -1,0 +1,303 @@
+"""Run one untrusted process (a student's Jupyter kernel) in a sandbox.
+
+The grader starts every kernel through this module::
+
+    python -m autograder.sandbox '<policy json>' -- python -m ipykernel_launcher -f kernel.json
+
+which, before ``exec``-ing the kernel, applies what the machine allows:
+
+* a new network namespace (no network, not even the host's loopback);
+* a new mount namespace in which the solutions, the bank, the tests, the
+  gradebook and the grader's workspace are hidden under empty tmpfs mounts;
+* resource limits: address space (memory), number of processes/threads, file
+  size, no core dumps;
+* an unprivileged, throwaway uid/gid (one per submission, so a fork bomb or a
+  leftover process of one submission cannot touch another) with
+  ``no_new_privs`` set;
+* its own working/home/temp directory.
+
+The kernel talks to the grader over Unix sockets (ZeroMQ ``ipc`` transport) in
+that directory, so it needs no network at all.  :func:`probe` finds out once
+which features work here; the grader reports the missing ones loudly and keeps
+the others.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_PDEATHSIG = 1
+
+FEATURES = ("network", "filesystem", "user", "memory", "processes")
+
+
+@dataclass
+class Policy:
+    """What to apply to one kernel process."""
+
+    workdir: str
+    uid: int | None = None  # None: keep the current user (not root, or --no-setuid)
+    memory_mb: int | None = 4096
+    max_processes: int = 256
+    max_file_mb: int = 512
+    hide: list[str] = field(default_factory=list)  # paths to cover with an empty tmpfs
+    expose: list[str] = field(default_factory=list)  # paths the kernel needs (Python, venv) behind 0700 dirs
+    network: bool = True  # isolate the network
+    filesystem: bool = True  # use a mount namespace to hide paths
+    env: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(ret: int, what: str) -> None:
+    if ret != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _unshare(flags: int) -> None:
+    _check(_libc().unshare(flags), "unshare")
+
+
+def _mount(source, target, fstype, flags, data) -> None:
+    enc = lambda s: None if s is None else s.encode()
+    _check(_libc().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
+
+
+def _blocking_ancestor(path: str) -> tuple[str, str] | None:
+    """The first ancestor of ``path`` that others cannot enter, and its child on the way to ``path``."""
+    parts = os.path.realpath(path).strip("/").split("/")
+    current = "/"
+    for part in parts:
+        if not os.stat(current).st_mode & 0o001:
+            return current, os.path.join(current, part)
+        current = os.path.join(current, part)
+    return None
+
+
+def _expose(paths: list[str]) -> None:
+    """Inside the mount namespace, make ``paths`` reachable although an ancestor is private (e.g. /root
+    is 0700 and Python lives in /root/.pyenv): cover that ancestor with a tmpfs and bind back only the
+    children needed. Everything else in the private ancestor stays out of reach."""
+    covered: dict[str, list[tuple[str, int]]] = {}
+    for path in paths:
+        if not os.path.exists(path):
+            continue
+        found = _blocking_ancestor(path)
+        if found is None:
+            continue
+        ancestor, child = found
+        if any(c == child for c, _ in covered.get(ancestor, [])):
+            continue
+        covered.setdefault(ancestor, []).append((child, os.open(child, os.O_PATH)))
+    for ancestor, children in covered.items():
+        _mount("tmpfs", ancestor, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0711")
+        for child, fd in children:
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.makedirs(child, exist_ok=True)
+            else:
+                open(child, "w").close()
+            _mount(f"/proc/self/fd/{fd}", child, None, 0x1000 | MS_REC, None)  # MS_BIND | MS_REC
+            os.close(fd)
+
+
+def apply(policy: Policy) -> list[str]:
+    """Apply ``policy`` to the current process (call right before exec). Returns the problems met."""
+    problems: list[str] = []
+    libc = _libc()
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    is_root = os.geteuid() == 0
+    flags = 0
+    if policy.network:
+        flags |= CLONE_NEWNET
+    if policy.filesystem and is_root:
+        flags |= CLONE_NEWNS
+    if flags:
+        try:
+            _unshare(flags if is_root else flags | CLONE_NEWUSER)
+        except OSError as error:
+            problems.append(f"namespaces: {error}")
+    if policy.filesystem and is_root and not problems:
+        try:
+            _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+            for path in policy.hide:
+                if os.path.isdir(path):
+                    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+            _expose(policy.expose)
+        except OSError as error:
+            problems.append(f"mounts: {error}")
+    limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, policy.max_file_mb * 2**20)]
+    if policy.memory_mb:
+        limits.append((resource.RLIMIT_AS, policy.memory_mb * 2**20))
+    if policy.max_processes:
+        limits.append((resource.RLIMIT_NPROC, policy.max_processes))
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError) as error:
+            problems.append(f"rlimit {which}: {error}")
+    os.makedirs(policy.workdir, exist_ok=True)
+    if policy.uid is not None and is_root:
+        for root, dirs, files in os.walk(policy.workdir):
+            for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+                os.lchown(name, policy.uid, policy.uid)
+        os.chmod(policy.workdir, 0o700)
+        os.setgroups([])
+        os.setgid(policy.uid)
+        os.setuid(policy.uid)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    os.chdir(policy.workdir)
+    return problems
+
+
+def needed_paths() -> list[str]:
+    """What a kernel must be able to read: the interpreter, the virtualenv, the repository (qkvlab)."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return sorted({sys.base_prefix, sys.prefix, os.path.realpath(sys.executable), repo})
+
+
+def kernel_environment(workdir: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A small, clean environment for the kernel (no grader secrets, HOME in the workdir)."""
+    keep = ("PATH", "LANG", "LC_ALL", "TZ")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.setdefault("PATH", "/usr/bin:/bin")
+    env.update(
+        HOME=workdir,
+        TMPDIR=os.path.join(workdir, "tmp"),
+        MPLCONFIGDIR=os.path.join(workdir, ".matplotlib"),
+        IPYTHONDIR=os.path.join(workdir, ".ipython"),
+        XDG_CACHE_HOME=os.path.join(workdir, ".cache"),
+        JUPYTER_RUNTIME_DIR=os.path.join(workdir, ".jupyter"),
+        PYTHONDONTWRITEBYTECODE="1",
+        MPLBACKEND="agg",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    if extra:
+        env.update(extra)
+    return env
+
+
+def kill_uid(uid: int, rounds: int = 20) -> None:
+    """SIGKILL every process owned by ``uid`` (repeat: a fork bomb keeps spawning)."""
+    if uid is None or os.geteuid() != 0:
+        return
+    for _ in range(rounds):
+        pid = os.fork()
+        if pid == 0:  # child: become the uid, kill everything it owns (not ourselves)
+            try:
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+        if not _uid_has_processes(uid):
+            return
+        time.sleep(0.02)
+
+
+def _uid_has_processes(uid: int) -> bool:
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def probe(hide_example: str | None = None) -> dict[str, str]:
+    """Which isolation features work on this machine: feature -> '' (works) or why not."""
+    script = (
+        "import json, os, socket, resource, sys\n"
+        "from autograder.sandbox import Policy, apply\n"
+        "p = Policy(**json.loads(sys.argv[1]))\n"
+        "probs = apply(p)\n"
+        "out = {'problems': probs, 'uid': os.getuid()}\n"
+        "try:\n"
+        "    s = socket.create_connection(('1.1.1.1', 53), timeout=1); out['net'] = 'open'\n"
+        "except OSError as e:\n"
+        "    out['net'] = 'blocked'\n"
+        "out['as'] = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+        "out['nproc'] = resource.getrlimit(resource.RLIMIT_NPROC)[0]\n"
+        "out['hidden'] = [os.listdir(h) == [] for h in p.hide]\n"
+        "print(json.dumps(out))\n"
+    )
+    import tempfile
+
+    result: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="qkv-probe-") as tmp:
+        os.chmod(tmp, 0o711)  # the throwaway user must be able to enter its own workdir
+        hide = [hide_example] if hide_example else []
+        uid = 64999 if os.geteuid() == 0 else None
+        policy = Policy(workdir=os.path.join(tmp, "w"), uid=uid, memory_mb=1024, hide=hide, expose=needed_paths())
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-c", script, policy.to_json()],
+                capture_output=True, text=True, timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)),
+            )
+            out = json.loads(proc.stdout.strip().splitlines()[-1])
+        except Exception as error:  # noqa: BLE001 - report and degrade
+            return {f: f"the sandbox probe failed ({error})" for f in FEATURES}
+        problems = " ".join(out["problems"])
+        result["network"] = "" if out["net"] == "blocked" else f"no network namespace ({problems or 'unshare failed'})"
+        if os.geteuid() != 0:
+            result["user"] = "the grader is not root, so kernels cannot switch to a throwaway user"
+            result["filesystem"] = "not root: cannot hide solutions/ and the gradebook with a mount namespace"
+        else:
+            result["user"] = "" if out["uid"] == uid else "setuid failed"
+            result["filesystem"] = "" if all(out["hidden"]) else f"mount namespace failed ({problems})"
+        result["memory"] = "" if out["as"] == 1024 * 2**20 else "RLIMIT_AS could not be set"
+        result["processes"] = "" if out["nproc"] not in (-1, resource.RLIM_INFINITY) else "RLIMIT_NPROC not set"
+        if os.geteuid() == 0:
+            kill_uid(uid)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) < 3 or argv[1] != "--":
+        sys.exit("usage: python -m autograder.sandbox POLICY_JSON -- COMMAND...")
+    policy = Policy(**json.loads(argv[0]))
+    command = argv[2:]
+    problems = apply(policy)
+    if problems:
+        print("sandbox: " + "; ".join(problems), file=sys.stderr)
+    env = dict(policy.env) if policy.env else dict(os.environ)
+    for key in ("TMPDIR", "MPLCONFIGDIR", "IPYTHONDIR", "XDG_CACHE_HOME", "JUPYTER_RUNTIME_DIR"):
+        if key in env:
+            os.makedirs(env[key], exist_ok=True)
+    os.execve(command[0], command, env)
+
+
+if __name__ == "__main__":
+    main()
