@@ -1,0 +1,24 @@
+"""Command-line entry point: ``python -m autograder {release,grade,bench} ...``."""
+
+import importlib
+import sys
+
+COMMANDS = {
+    "release": ("autograder.release", "regenerate notebooks/ (the student release) from solutions/"),
+    "grade": ("autograder.grade", "grade a class's submissions in isolation"),
+    "bench": ("autograder.bench", "measure the grader's speed goals"),
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help"} or argv[0] not in COMMANDS:
+        print("usage: python -m autograder {release,grade,bench} [options]\n")
+        for name, (_, text) in COMMANDS.items():
+            print(f"  {name:8} {text}")
+        return 0 if argv and argv[0] in {"-h", "--help"} else 2
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return int(module.main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,22 @@
+"""Shared pytest options for the course's test suite."""
+
+from pathlib import Path
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--bank",
+        action="store",
+        default="",
+        help="grade the planted answers of this bank folder (<assignment>/{mistakes,alternatives}/*.py) "
+        "instead of autograder/bank",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes minutes (nbgrader round trips, book build, browser)")
+
+
+def bank_root(config) -> Path | None:
+    value = config.getoption("--bank")
+    return Path(value).resolve() if value else None
