@@ -15,5 +15,5 @@ def word_vector(sentence, word, layer, model, tokenizer):
         text = "".join(tokens[t].removeprefix("##") for t in positions)
         if text == word.lower():
             rows = states[layer].double().numpy()[positions]
-            return rows.sum(axis=0) / len(positions)
+            return torch.from_numpy(rows.sum(axis=0) / len(positions))
     raise ValueError("missing word: " + word)
