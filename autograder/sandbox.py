@@ -58,6 +58,7 @@ class Policy:
     max_file_mb: int = 512
     hide: list[str] = field(default_factory=list)  # paths to cover with an empty tmpfs
     expose: list[str] = field(default_factory=list)  # paths the kernel needs (Python, venv) behind 0700 dirs
+    private: list[str] = field(default_factory=lambda: ["/tmp", "/var/tmp", "/dev/shm"])  # fresh, empty tmpfs
     network: bool = True  # isolate the network
     filesystem: bool = True  # use a mount namespace to hide paths
     env: dict[str, str] = field(default_factory=dict)
@@ -138,13 +139,21 @@ def apply(policy: Policy) -> list[str]:
             _unshare(flags if is_root else flags | CLONE_NEWUSER)
         except OSError as error:
             problems.append(f"namespaces: {error}")
+    os.makedirs(policy.workdir, exist_ok=True)
     if policy.filesystem and is_root and not problems:
         try:
             _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+            keep = os.open(policy.workdir, os.O_PATH)
+            for path in policy.private:  # other users' scratch files in /tmp are not for the kernel
+                if os.path.isdir(path):
+                    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1g,mode=1777")
             for path in policy.hide:
                 if os.path.isdir(path):
                     _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
             _expose(policy.expose)
+            os.makedirs(policy.workdir, exist_ok=True)  # the workdir itself, bound back if it was covered
+            _mount(f"/proc/self/fd/{keep}", policy.workdir, None, 0x1000, None)  # MS_BIND
+            os.close(keep)
         except OSError as error:
             problems.append(f"mounts: {error}")
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, policy.max_file_mb * 2**20)]
@@ -157,7 +166,6 @@ def apply(policy: Policy) -> list[str]:
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError) as error:
             problems.append(f"rlimit {which}: {error}")
-    os.makedirs(policy.workdir, exist_ok=True)
     if policy.uid is not None and is_root:
         for root, dirs, files in os.walk(policy.workdir):
             for name in [root] + [os.path.join(root, n) for n in dirs + files]:

@@ -1,0 +1,244 @@
+"""The instructor's grade command: outputs, isolation and the bank of hostile submissions.
+
+Runs against the toy assignment in tests/fixtures/solutions/00_toy (numpy only, a
+few seconds per notebook) so that the whole bank fits in the CI budget; the
+command and the bank are the same for the course's assignments.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import grade
+from autograder.hostile import CASES, write_class
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures" / "solutions"
+ASSIGNMENT = "00_toy"
+REFERENCE = FIXTURES / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+
+def run_grade(submissions, out, *extra, check=True):
+    cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
+           "--solutions", str(FIXTURES), "--quiet", *extra]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=900)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def read_rows(out: Path) -> dict[str, dict]:
+    with open(out / "grades.csv", encoding="utf-8") as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+def release_of(tmp: Path) -> Path:
+    """The student version of the toy notebook, made the way the course makes it (nbgrader)."""
+    from autograder import course
+
+    root = tmp / "course"
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(FIXTURES / ASSIGNMENT, root / "source" / ASSIGNMENT, dirs_exist_ok=True)
+    grade.write_config(root)
+    course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    return root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+
+def autograded_columns(rows: dict) -> list[str]:
+    return [c for c in next(iter(rows.values())) if c.startswith("test_")]
+
+
+# --------------------------------------------------------------------------- fast unit tests
+
+
+def test_student_ids_are_safe_unique_and_stable():
+    names = ["Zoë Müller", "Zoe Muller", "李小龙", "O'Brien, Ana-María (2)", "a/b", "", " "]
+    ids = [grade.student_id(n) for n in names]
+    assert len(set(ids)) == len(ids)
+    assert all(i.replace("_", "").isalnum() and i.isascii() for i in ids)
+    assert grade.student_id("Zoë Müller") == ids[0]
+
+
+def test_discover_accepts_both_layouts_and_ignores_junk(tmp_path):
+    (tmp_path / "Zoë Müller").mkdir()
+    (tmp_path / "Zoë Müller" / "renamed by the platform (1).ipynb").write_text("{}")
+    (tmp_path / "bob.ipynb").write_text("{}")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "__MACOSX").mkdir()
+    (tmp_path / ".DS_Store").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    tasks = {t.student: t for t in grade.discover(tmp_path, "00_toy")}
+    assert set(tasks) == {"Zoë Müller", "bob", "empty"}
+    assert tasks["empty"].status == "missing"
+    assert tasks["bob"].path.endswith("bob.ipynb")
+
+
+def test_zip_extraction_refuses_path_traversal(tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("../evil.ipynb", "{}")
+        z.writestr("/abs/evil2.ipynb", "{}")
+        z.writestr("Ünïcode name/x.ipynb", "{}")
+    folder = grade.extract_zip(archive, tmp_path / "x")
+    assert not (tmp_path / "evil.ipynb").exists()
+    assert (folder / "Ünïcode name" / "x.ipynb").exists()
+
+
+def test_normalize_restores_structure():
+    reference = nbformat.read(REFERENCE, as_version=4)
+    nb = nbformat.read(REFERENCE, as_version=4)
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+    tests[0].metadata.nbgrader.update(points=100, solution=True)  # edited metadata
+    tests[1].cell_type = "markdown"  # retyped
+    nb.cells.remove(tests[2])  # deleted
+    tests[3].metadata.nbgrader["grade_id"] = "not_a_cell"  # renamed
+    notes = grade.normalize(nb, reference)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    ref_ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in reference.cells]
+    assert [i for i in ids if i] == [i for i in ref_ids if i]
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid:
+            ref = next(c for c in reference.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+            assert cell.metadata.nbgrader == ref.metadata.nbgrader and cell.cell_type == ref.cell_type
+    assert len({c["id"] for c in nb.cells}) == len(nb.cells)
+    assert any("put back" in n for n in notes)
+
+
+def test_feedback_pages_cannot_run_scripts():
+    page = grade.finish_feedback("<html><head><script src='https://cdn/x.js'></script></head>"
+                                 "<body><SCRIPT>alert(1)</SCRIPT></body></html>")
+    assert "<script" not in page.lower()
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_unknown_assignment_lists_the_valid_ones(tmp_path):
+    cmd = [sys.executable, "-m", "autograder", "grade", "99_nope", str(tmp_path), "--solutions", str(FIXTURES)]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2
+    assert "99_nope" in result.stderr and "00_toy" in result.stderr
+
+
+def test_missing_submissions_folder_is_an_error(tmp_path):
+    cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(tmp_path / "nope"), "--solutions",
+           str(FIXTURES)]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    """Grade the reference, the stub and every hostile case in one run (--jobs 2)."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    release = release_of(tmp)
+    folder = tmp / "class"
+    students = write_class(folder, REFERENCE, release)
+    shutil.copy(REFERENCE, folder / "Ada Lovelace.ipynb")
+    shutil.copy(release, folder / "untouched stub.ipynb")
+    out = tmp / "out"
+    result = run_grade(folder, out, "--jobs", "2", "--timeout", "40", "--memory", "1024")
+    return {"rows": read_rows(out), "students": students, "out": out, "log": result.stdout + result.stderr}
+
+
+@pytest.mark.slow
+def test_reference_and_stub(hostile_run):
+    rows = hostile_run["rows"]
+    reference, stub = rows["Ada Lovelace"], rows["untouched stub"]
+    columns = autograded_columns(rows)
+    assert reference["status"] == "graded"
+    assert all(float(reference[c]) > 0 for c in columns), reference
+    assert all(float(stub[c]) == 0 for c in columns), stub
+    assert float(reference["max_score"]) == 7.0
+    assert "written_why" in reference["message"]  # manual grading still to do
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_case(hostile_run, name):
+    case = CASES[name]
+    rows = hostile_run["rows"]
+    row = rows[f"hostile: {name}"]
+    reference = rows["Ada Lovelace"]
+    assert row["status"] in case.expect_status, row
+    columns = autograded_columns(rows)
+    if case.expect_score == "zero":
+        assert all(float(row[c]) == 0 for c in columns), row
+    elif case.expect_score == "reference":
+        assert float(row["score"]) == float(reference["score"]), row
+    else:
+        assert float(row["score"]) <= float(reference["score"]), row
+    assert row["message"] or row["status"] == "graded"
+    if case.forbidden:
+        texts = [(hostile_run["out"] / "feedback" / f"hostile: {name}.html").read_text(encoding="utf-8")]
+        sid = grade.student_id(f"hostile: {name}")
+        autograded = hostile_run["out"] / "nbgrader" / "autograded" / sid / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        if autograded.exists():
+            nb = nbformat.read(autograded, as_version=4)
+            texts += [json.dumps(c.get("outputs", [])) for c in nb.cells]  # outputs, not the attack's code
+        for text in texts:
+            for word in case.forbidden:
+                assert word not in text, f"{word!r} found: the attack worked"
+
+
+@pytest.mark.slow
+def test_outputs_of_a_run(hostile_run):
+    out = hostile_run["out"]
+    rows = hostile_run["rows"]
+    header = list(next(iter(rows.values())))
+    assert header[:5] == ["student", "score", "max_score", "status", "message"]
+    assert {"test_add_visible", "test_add_hidden", "test_scale_visible", "test_scale_hidden"} <= set(header)
+    assert (out / "scores.png").stat().st_size > 1000
+    assert (out / "nbgrader" / "gradebook.db").exists()
+    for student in rows:
+        page = (out / "feedback" / f"{student}.html").read_text(encoding="utf-8")
+        assert "SECRET_HIDDEN_MARKER" not in page and "BEGIN HIDDEN TESTS" not in page
+        assert "<script" not in page.lower()
+    # the gradebook holds the same scores as grades.csv, for the formgrader
+    from nbgrader.api import Gradebook
+
+    with Gradebook("sqlite:///" + str(out / "nbgrader" / "gradebook.db")) as gb:
+        for student, row in rows.items():
+            sub = gb.find_submission(ASSIGNMENT, grade.student_id(student))
+            assert abs(sub.score - float(row["score"])) < 1e-6, student
+            assert gb.find_student(grade.student_id(student)).first_name == student
+
+
+@pytest.mark.slow
+def test_jobs_zip_unicode_and_regrading_give_identical_grades(tmp_path):
+    release = release_of(tmp_path)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    names = {"Zoë Müller": REFERENCE, "李小龙": release, "O'Brien, Ana-María": REFERENCE}
+    for name, source in names.items():
+        (folder / name).mkdir()
+        shutil.copy(source, folder / name / "Untitled (3).ipynb")
+    write_class(folder, REFERENCE, release, names=["always-equal object", "deleted test cells, right answers"])
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in folder.rglob("*"):
+            z.write(path, path.relative_to(folder))
+    one = run_grade(folder, tmp_path / "one", "--jobs", "1")
+    rows_one = read_rows(tmp_path / "one")
+    run_grade(archive, tmp_path / "two", "--jobs", "2")
+    rows_two = read_rows(tmp_path / "two")
+    assert set(rows_one) == set(names) | {"hostile: always-equal object", "hostile: deleted test cells, right answers"}
+    strip = lambda rows: {s: {k: v for k, v in r.items()} for s, r in rows.items()}
+    assert strip(rows_one) == strip(rows_two)
+    assert float(rows_one["Zoë Müller"]["score"]) == 6.0 and float(rows_one["李小龙"]["score"]) == 0.0
+    assert (tmp_path / "one" / "feedback" / "李小龙.html").exists()
+    assert "graded" in one.stdout and "status:" in one.stdout  # the summary table
+    # grading again into the same folder replaces every grade and gives the same scores
+    run_grade(folder, tmp_path / "one", "--jobs", "2")
+    assert strip(read_rows(tmp_path / "one")) == strip(rows_one)
