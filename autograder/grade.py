@@ -386,6 +386,10 @@ def _nbgrader_preprocessors():
                             raise CellTimeoutError("the notebook ran out of time")
                         self.timeout = max(1, int(remaining + 0.999))
                         is_test = cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+                        if WORKER["skip_demo"] and cell.cell_type == "code" and "nbgrader" not in cell.metadata \
+                                and "demo" in cell.metadata.get("tags", []):
+                            done.add(index)  # a demo cell (training run, plot) that no test may depend on
+                            continue
                         if is_test and guard["install"]:
                             self._silent(guard["restore"], timeout=max(1, remaining))
                         self.preprocess_cell(cell, resources, index)
@@ -862,6 +866,8 @@ def parse_args(argv):
     parser.add_argument("--timeout", type=float, default=300, help="seconds for a whole notebook (default 300)")
     parser.add_argument("--memory", type=int, default=4096, help="memory limit per notebook in MB (default 4096)")
     parser.add_argument("--solutions", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
+    parser.add_argument("--skip-demo", action="store_true",
+                        help="do not run cells tagged 'demo' (no test depends on them; faster)")
     parser.add_argument("--no-guard", action="store_true",
                         help="do not restore/check the test helpers around test cells")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -947,7 +953,8 @@ def main(argv: list[str] | None = None) -> int:
             "assignment": args.assignment, "notebook": nb_name, "master": str(master), "work": str(work),
             "kernels": str(kernels), "release_path": str(release_path), "pristine_db": str(work / "pristine.db"),
             "timeout": args.timeout,
-            "memory": args.memory, "features": features, "hide": hide, "guard": not args.no_guard,
+            "memory": args.memory, "features": features, "skip_demo": args.skip_demo, "hide": hide,
+            "guard": not args.no_guard,
             "base_uid": 200000 + random.randrange(0, 1000) * 1000 if len(tasks) < 1000 else 200000,
         }
         results: dict[int, Result] = {}
