@@ -9,6 +9,7 @@ comparison, and torch and NumPy answers are checked the same way.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,21 +27,51 @@ def _fail(name: str, problem: str, hint: str = "") -> None:
 
 
 def to_array(value, name: str = "result") -> np.ndarray:
-    """Convert a NumPy array, torch tensor or nested list to a float64 array."""
-    try:
-        import torch
+    """Convert a NumPy array, torch tensor or nested list to a plain float64 array (a copy).
 
-        if isinstance(value, torch.Tensor):
-            return value.detach().to("cpu", torch.float64).numpy()
-    except ImportError:  # pragma: no cover - torch is always installed here
-        pass
+    Subclasses cannot smuggle custom behaviour through: a tensor subclass is read with its
+    ``__torch_function__`` disabled, and the result is always a base-class ``np.ndarray``.
+    """
+    torch = sys.modules.get("torch")  # no tensor exists unless torch was imported: no slow import here
+    if torch is not None and isinstance(value, torch.Tensor):
+        disable = getattr(getattr(torch, "_C", None), "DisableTorchFunctionSubclass", None)
+        if disable is not None and type(value) not in (torch.Tensor, torch.nn.Parameter):
+            with disable():
+                plain = torch.Tensor.detach(value).to("cpu", torch.float64)
+        else:
+            plain = value.detach().to("cpu", torch.float64)
+        return np.array(plain.numpy(), dtype=np.float64, copy=True, subok=False)
     if isinstance(value, np.ndarray) or isinstance(value, (list, tuple, float, int, np.floating, np.integer)):
         try:
-            return np.asarray(value, dtype=np.float64)
+            return np.array(value, dtype=np.float64, copy=True, subok=False)
         except (TypeError, ValueError) as error:
             _fail(name, f"could not read the result as numbers ({error})")
     _fail(name, f"expected an array or tensor, got an object of type {type(value).__name__}")
     raise AssertionError  # unreachable, keeps type checkers calm
+
+
+def _plain(value, name: str):
+    """Plain Python data (str, int, float, bool, None, lists and dicts of them), or a failure."""
+    kind = type(value)
+    if kind in (str, int, float, bool, type(None)):
+        return value
+    if kind in (np.str_, np.bool_) or (isinstance(value, (np.integer, np.floating)) and kind.__module__ == "numpy"):
+        return value.item()
+    if kind in (list, tuple):
+        return [_plain(item, name) for item in value]
+    if kind is dict:
+        return {_plain(key, name): _plain(item, name) for key, item in value.items()}
+    if kind is np.ndarray:
+        return _plain(value.tolist(), name)
+    _fail(name, f"expected plain data (str, numbers, lists, tuples, dicts), got an object of type {kind.__name__}")
+
+
+def check_equal(actual, expected, name: str = "result", hint: str = "") -> None:
+    """Exact equality of plain data (words, ids, lists of pairs): an object with a custom ``__eq__``
+    cannot pass, and lists and tuples compare alike."""
+    a, e = _plain(actual, name), _plain(expected, "expected")
+    if a != e:
+        _fail(name, f"is {a!r}, expected {e!r}", hint)
 
 
 def check_shape(value, expected: Sequence[int], name: str = "result", hint: str = "") -> None:
