@@ -159,7 +159,8 @@ def apply(policy: Policy) -> list[str]:
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, policy.max_file_mb * 2**20)]
     if policy.memory_mb:
         limits.append((resource.RLIMIT_AS, policy.memory_mb * 2**20))
-    if policy.max_processes:
+    if policy.max_processes and policy.uid is not None and is_root:
+        # RLIMIT_NPROC counts every process of the (real) user: only meaningful for a throwaway uid
         limits.append((resource.RLIMIT_NPROC, policy.max_processes))
     for which, value in limits:
         try:
@@ -285,7 +286,8 @@ def probe(hide_example: str | None = None) -> dict[str, str]:
             result["user"] = "" if out["uid"] == uid else "setuid failed"
             result["filesystem"] = "" if all(out["hidden"]) else f"mount namespace failed ({problems})"
         result["memory"] = "" if out["as"] == 1024 * 2**20 else "RLIMIT_AS could not be set"
-        result["processes"] = "" if out["nproc"] not in (-1, resource.RLIM_INFINITY) else "RLIMIT_NPROC not set"
+        result["processes"] = "" if out["nproc"] not in (-1, resource.RLIM_INFINITY) else (
+            "no process limit (RLIMIT_NPROC needs the throwaway user, i.e. root)")
         if os.geteuid() == 0:
             kill_uid(uid)
     return result
