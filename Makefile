@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build book serve lab release test test-fast bench lint bank lock clean browser linkcheck
+.PHONY: setup build book serve lab release test test-fast bench lint bank lock clean browser linkcheck execute
 
 setup: $(STAMP)
 
@@ -22,6 +22,10 @@ $(STAMP): requirements.txt pyproject.toml scripts/install_site_deps.sh
 ## Chromium and chromium-driver for tests/test_website.py (apt-get when root), plus local MathJax.
 browser:
 	bash scripts/install_site_deps.sh --browser
+
+## Execute the uncached book pages on all cores; `make build` then finds them in the cache.
+execute: setup
+	$(BIN)/python scripts/execute_pages.py
 
 ## Check the website's external links (needs the internet; not part of make test).
 linkcheck: setup
