@@ -1,10 +1,10 @@
 """The website as readers meet it, checked in a real headless Chromium.
 
-The site is built with the same command as ``make build`` (cached, so an unchanged book rebuilds in
-seconds), served from a local HTTP server on 127.0.0.1 and opened page by page, for every page of
-``_toc.yml``, in Debian's ``chromium`` driven by selenium through Debian's ``chromium-driver`` (no browser
-download; ``make browser`` installs both). Screenshots at desktop and phone widths go to
-``_build/screenshots/``.
+The site is built with the same command as ``make build``, after ``scripts/execute_pages.py`` has run
+the uncached pages in parallel (pages are cached, so an unchanged book rebuilds in seconds), served from
+a local HTTP server on 127.0.0.1 and opened, for every page of ``_toc.yml``, in Debian's ``chromium``
+driven by selenium through Debian's ``chromium-driver`` (no browser download; ``make browser`` installs
+both). Screenshots at desktop and phone widths go to ``_build/screenshots/``.
 
 Pure-Python checks of the built HTML cover internal links and anchors, alt text, chapter overviews, and
 that no solution or hidden test reaches the website. External links are checked by ``make linkcheck``,
@@ -161,6 +161,9 @@ def site_build() -> subprocess.CompletedProcess | None:
     """Build the site like `make build` does (unless QKV_SITE_NO_BUILD=1); return the finished process."""
     if os.environ.get("QKV_SITE_NO_BUILD") == "1" and (SITE / "index.html").is_file():
         return None
+    # Run the uncached pages on all cores first (the build then finds them cached), then build.
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "execute_pages.py")], cwd=ROOT,
+                   capture_output=True, text=True, timeout=1800)
     proc = subprocess.run(BUILD_CMD, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     if not (SITE / "index.html").is_file():
         pytest.fail(f"the website did not build:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
