@@ -508,6 +508,12 @@ def test_code_cells_show_outputs_and_no_errors(site):
     assert not problems, "\n".join(problems)
 
 
+_NUMBER = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|half an?)"
+# "90 minutes", "60 to 90 minutes", "1-2 h", "about an hour", "two and a half hours"
+TIME_ESTIMATE = (rf"\b{_NUMBER}(?:\s*(?:[-–]|to)\s*{_NUMBER})?(?:\s+and\s+a\s+half)?\s*"
+                 r"(?:min(?:ute)?s?|hours?|h)\b")
+
+
 def test_chapter_overviews_say_what_prerequisites_and_time():
     assert CHAPTER_INDEXES, "no chapter overview pages (book/NN_name/index.md) in _toc.yml"
     problems = []
@@ -515,7 +521,7 @@ def test_chapter_overviews_say_what_prerequisites_and_time():
         text = (ROOT / f"{docname}.md").read_text()
         if not re.search(r"prerequisite|you should know|before you start", text, re.I):
             problems.append(f"{docname}: no prerequisites")
-        if not re.search(r"\b\d+(\.\d+)?\s*(?:[-–]\s*\d+\s*)?(min(ute)?s?|hours?|h)\b", text, re.I):
+        if not re.search(TIME_ESTIMATE, text, re.I):
             problems.append(f"{docname}: no time estimate (e.g. '90 minutes')")
         if not re.search(r"learn|teach|you will|objective|by the end", text, re.I):
             problems.append(f"{docname}: does not say what it teaches")
