@@ -194,7 +194,23 @@ def make_master_course(root: Path, assignment: str, solutions: Path) -> Path:
         shutil.rmtree(source)
     shutil.copytree(solutions / assignment, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     write_config(root)
-    course.nbgrader(root, "generate_assignment", assignment, "--force")
+    try:  # in-process: saves the ~4 s start-up of the nbgrader command
+        from nbgrader.converters import GenerateAssignment
+        from nbgrader.coursedir import CourseDirectory
+
+        config = load_config(root)
+        config.CourseDirectory.root = str(root)
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = assignment
+        log = logging.getLogger("grade.generate")
+        log.handlers[:] = [logging.FileHandler(root / "generate_assignment.log", encoding="utf-8")]
+        log.propagate = False
+        app = GenerateAssignment(coursedir=coursedir, config=config)
+        app.log = log
+        app.force = True
+        app.start()
+    except Exception:  # noqa: BLE001 - fall back to the command, which reports its own errors
+        course.nbgrader(root, "generate_assignment", assignment, "--force")
     return root
 
 
@@ -425,7 +441,11 @@ def _nbgrader_preprocessors():
                     if out.get("output_type") == "error" and (
                         out.get("ename") == "MemoryError" or "can't allocate memory" in str(out.get("evalue", ""))
                     ) and status == "ok":
-                        status = "memory"
+                        status, reason = "memory", f"a cell ran out of memory (limit {WORKER['memory']} MB)"
+            if status == "timeout":
+                reason = f"the notebook did not finish within {WORKER['timeout']:g} s; unfinished cells score 0"
+            elif status == "died" and not reason:
+                reason = "the kernel died (a crash, os._exit or a signal); unfinished cells score 0"
             ctx.update(status=status, reason=reason, tampered=tampered, truncated=self._truncated)
             self.set_widgets_metadata()
             return self.nb, self.resources
@@ -481,7 +501,30 @@ def _nbgrader_preprocessors():
                 cell.pop("attachments", None)
             return cell, resources
 
-    return SandboxExecute, NormalizeSubmission, HideHiddenTests, SafeOutputs
+    from nbconvert.writers import FilesWriter
+    from nbgrader.converters import GenerateFeedback
+
+    class CachedFeedback(GenerateFeedback):
+        """nbgrader's GenerateFeedback with one HTML exporter per worker (building one takes seconds)."""
+
+        def start(self):
+            self.init_notebooks()
+            self.writer = FilesWriter(parent=self, config=self.config)
+            exporter = WORKER.get("feedback_exporter")
+            if exporter is None:
+                exporter = self.exporter_class(parent=self, config=self.config)
+                for pp in self.preprocessors:
+                    exporter.register_preprocessor(pp)
+                WORKER["feedback_exporter"] = exporter
+            self.exporter = exporter
+            here = os.getcwd()
+            os.chdir(self.coursedir.root)
+            try:
+                self.convert_notebooks()
+            finally:
+                os.chdir(here)
+
+    return SandboxExecute, NormalizeSubmission, HideHiddenTests, SafeOutputs, CachedFeedback
 
 
 # --------------------------------------------------------------------------- the guard (monkeypatching)
@@ -613,7 +656,7 @@ def _grade_one(task: Task) -> Result:
     import nbformat
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.apps import NbGraderAPI  # noqa: F401 - initialises nbgrader's app machinery
-    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -630,7 +673,7 @@ def _grade_one(task: Task) -> Result:
 
     from autograder import sandbox
 
-    SandboxExecute, NormalizeSubmission, HideHiddenTests, SafeOutputs = WORKER["classes"]
+    SandboxExecute, NormalizeSubmission, HideHiddenTests, SafeOutputs, CachedFeedback = WORKER["classes"]
     assignment, nb_name = WORKER["assignment"], WORKER["notebook"]
     result = Result(task.student, task.sid, task.status or "ok", task.message)
     if task.status:
@@ -701,7 +744,7 @@ def _grade_one(task: Task) -> Result:
     log.propagate = False
     phases = WORKER["submission"]["phases"] = {"prepare": time.monotonic() - WORKER["t_start"]}
     try:
-        for converter in (Autograde, GenerateFeedback):
+        for converter in (Autograde, CachedFeedback):
             t = time.monotonic()
             app = converter(coursedir=coursedir, config=config)
             app.log = log
@@ -887,6 +930,8 @@ def _warm_matplotlib_cache(kernels: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # nbgrader runs `alembic` (gradebook migrations), which lives beside this interpreter
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     solutions = Path(args.solutions).resolve()
     valid = sorted(p.name for p in solutions.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) \
         if solutions.is_dir() else []
