@@ -102,6 +102,21 @@ class CausalSelfAttention(nn.Module):
         y = y.transpose(1, 2).reshape(B, T, d)
         return self.proj(y)
 
+    @torch.no_grad()
+    def attention_weights(self, x: torch.Tensor) -> torch.Tensor:
+        """The attention weights of every head, for plots: (B, T, d_model) -> (B, n_heads, T, T).
+
+        Row t of a head's (T, T) matrix says how much position t draws on each position 0..t.
+        The fused kernel does not return its weights, so we let it average the rows of an
+        identity matrix: with V = I, the output ``weights @ V`` is the weights themselves.
+        """
+        B, T, d = x.shape
+        h = self.n_heads
+        q, k, _ = self.qkv(x).split(d, dim=-1)
+        q, k = (t.view(B, T, h, d // h).transpose(1, 2) for t in (q, k))
+        eye = torch.eye(T, dtype=x.dtype).expand(B, h, T, T)
+        return F.scaled_dot_product_attention(q, k, eye, is_causal=True)
+
 
 # --------------------------------------------------------------------------------------
 # The model that the training script trains (nanoGPT-like, pre-norm)
@@ -116,7 +131,9 @@ class GPTConfig:
     d_ff: int = 512
 
 
-class _FeedForward(nn.Module):
+class MLP(nn.Module):
+    """fc1 (d_model -> d_ff), GELU, fc2 (d_ff -> d_model), at each position separately."""
+
     def __init__(self, d_model: int, d_ff: int):
         super().__init__()
         self.fc1 = nn.Linear(d_model, d_ff)
@@ -126,13 +143,15 @@ class _FeedForward(nn.Module):
         return self.fc2(F.gelu(self.fc1(x)))
 
 
-class _Block(nn.Module):
+class Block(nn.Module):
+    """Pre-norm block: x + attn(ln1(x)), then + ff(ln2(x))."""
+
     def __init__(self, d_model: int, n_heads: int, d_ff: int):
         super().__init__()
         self.ln1 = nn.LayerNorm(d_model)
         self.attn = CausalSelfAttention(d_model, n_heads)
         self.ln2 = nn.LayerNorm(d_model)
-        self.ff = _FeedForward(d_model, d_ff)
+        self.ff = MLP(d_model, d_ff)
 
     def forward(self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0) -> torch.Tensor:
         x = x + self.attn(self.ln1(x), cache, layer)
@@ -150,7 +169,7 @@ class CharGPT(nn.Module):
         c = config
         self.tok_emb = nn.Embedding(c.vocab_size, c.d_model)
         self.pos_emb = nn.Embedding(c.max_len, c.d_model)
-        self.blocks = nn.ModuleList(_Block(c.d_model, c.n_heads, c.d_ff) for _ in range(c.n_layers))
+        self.blocks = nn.ModuleList(Block(c.d_model, c.n_heads, c.d_ff) for _ in range(c.n_layers))
         self.ln_f = nn.LayerNorm(c.d_model)
         self.lm_head = nn.Linear(c.d_model, c.vocab_size)
         self.apply(self._init_weights)
@@ -351,8 +370,8 @@ def train(model: CharGPT, train_data: torch.Tensor, val_data: torch.Tensor, cfg:
     def log(step: int, seconds: float, lr: float) -> None:
         row = {"step": step, "seconds": round(seconds, 2),
                "wall_seconds": round(time.perf_counter() - wall_start, 2),
-               "train_loss": round(evaluate(model, train_data, cfg.block_size, n_batches=cfg.eval_batches), 4),
-               "val_loss": round(evaluate(model, val_data, cfg.block_size, n_batches=cfg.eval_batches), 4),
+               "train_loss": round(evaluate(model, train_data, cfg.block_size, 16, cfg.eval_batches), 4),
+               "val_loss": round(evaluate(model, val_data, cfg.block_size, 16, cfg.eval_batches), 4),
                "lr": f"{lr:.2e}"}
         rows.append(row)
         if writer is not None:

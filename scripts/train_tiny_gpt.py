@@ -93,7 +93,7 @@ def main() -> None:
     extra = {"train": {k: v for k, v in asdict(cfg).items()}, "steps": rows[-1]["step"], "seconds": round(wall, 1),
              "train_loss": round(final_train, 4), "val_loss": round(final_val, 4), "threads": args.threads,
              "machine": f"{platform.machine()}, {os.cpu_count()} logical CPUs (shared)",
-             "torch": torch.__version__, "clock": args.clock,
+             "torch": str(torch.__version__), "clock": args.clock,
              "command": "python scripts/train_tiny_gpt.py " + " ".join(sys.argv[1:])}
     save_checkpoint(args.out, model, tokenizer, extra)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) and {args.log}")
