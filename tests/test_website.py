@@ -404,15 +404,16 @@ def test_search_finds_chapter_3(browser, server):
     word = search_word()
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     browser.get(f"{server}/search.html?q={urllib.parse.quote(word)}")
-    deadline, hrefs = time.time() + 30, []
-    while time.time() < deadline:
-        hrefs = browser.execute_script(
-            "return Array.from(document.querySelectorAll('#search-results a')).map(a => a.getAttribute('href'))")
+    deadline, status = time.time() + 60, ""
+    while time.time() < deadline:  # results appear one by one, then the summary line says it is done
         status = browser.execute_script(
             "const s = document.querySelector('#search-results .search-summary'); return s ? s.textContent : ''")
-        if hrefs or "did not match" in status:
+        if "finished" in status or "did not match" in status:
             break
         time.sleep(0.2)
+    hrefs = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results a')).map(a => a.getAttribute('href'))")
+    assert "finished" in status, f"the search for {word!r} did not finish: {status!r}"
     assert any("03_" in h for h in hrefs), f"searching {word!r} found no chapter 3 page; results: {hrefs}"
     errors, _ = _drain_logs(browser)
     assert not errors, f"console errors on the search page: {errors}"
