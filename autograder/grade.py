@@ -630,20 +630,34 @@ def guard_code(release_nb) -> dict[str, str]:
 WORKER: dict = {}
 
 
-def _init_worker(ctx: dict) -> None:
+def _init_worker() -> None:
+    """Import the heavy modules once per worker (runs while the main process prepares the course)."""
+    logging.disable(logging.WARNING)
+    WORKER["classes"] = _nbgrader_preprocessors()
+    import nbconvert.exporters  # noqa: F401
+    import nbgrader.converters  # noqa: F401
+
+
+def _warm_up() -> int:
+    return os.getpid()
+
+
+def _set_context(ctx: dict) -> None:
     import nbformat
 
-    logging.disable(logging.WARNING)
+    if WORKER.get("ctx_id") == ctx["id"]:
+        return
     WORKER.update(ctx)
+    WORKER["ctx_id"] = ctx["id"]
     WORKER["release_nb"] = nbformat.read(ctx["release_path"], as_version=4)
     WORKER["guard"] = guard_code(WORKER["release_nb"]) if ctx["guard"] else {"install": "", "restore": ""}
-    WORKER["classes"] = _nbgrader_preprocessors()
 
 
-def grade_one(task: Task) -> Result:
+def grade_one(task: Task, ctx: dict) -> Result:
     """Grade one submission in a private course directory (runs in a worker process)."""
     start = WORKER["t_start"] = time.monotonic()
     try:
+        _set_context(ctx)
         result = _grade_one(task)
     except Exception as error:  # noqa: BLE001 - every submission gets a row
         result = Result(task.student, task.sid, "error", f"{type(error).__name__}: {error}")
@@ -960,6 +974,7 @@ def main(argv: list[str] | None = None) -> int:
     kernels = Path(tempfile.mkdtemp(prefix="qkv-kernels-"))
     os.chmod(kernels, 0o711)
     t0 = time.monotonic()
+    timings: dict[str, float] = {}
     try:
         if submissions.is_file():
             if not zipfile.is_zipfile(submissions):
@@ -971,10 +986,27 @@ def main(argv: list[str] | None = None) -> int:
         tasks = discover(folder, nb_name)
         if not tasks:
             print(f"warning: no submissions found in {submissions}", file=sys.stderr)
-        # the sandbox: say once, loudly, what is missing
+        # Start the workers now: they import nbgrader while this process prepares the course,
+        # and probe the sandbox and warm matplotlib's font cache in the background.
         from autograder import sandbox
 
-        features = sandbox.probe(str(solutions))
+        mp = multiprocessing.get_context("spawn")
+        pool = cf.ProcessPoolExecutor(max_workers=args.jobs, mp_context=mp, initializer=_init_worker)
+        warm = [pool.submit(_warm_up) for _ in range(args.jobs)]
+        helpers = cf.ThreadPoolExecutor(max_workers=2)
+        probing = helpers.submit(sandbox.probe, str(solutions))
+        fonts = helpers.submit(_warm_matplotlib_cache, kernels)
+        master = out / "nbgrader"
+        try:
+            make_master_course(master, args.assignment, solutions)
+        except Exception as error:  # noqa: BLE001
+            print(f"error: nbgrader could not generate the assignment:\n{error}", file=sys.stderr)
+            pool.shutdown(cancel_futures=True)
+            return 1
+        release_path = master / "release" / args.assignment / f"{nb_name}.ipynb"
+        shutil.copy(master / "gradebook.db", work / "pristine.db")  # workers copy this, never the live one
+        # the sandbox: say once, loudly, what is missing
+        features = probing.result()
         missing = {k: v for k, v in features.items() if v}
         if missing:
             print("\n" + "!" * 78, file=sys.stderr)
@@ -983,18 +1015,12 @@ def main(argv: list[str] | None = None) -> int:
             for key, why in missing.items():
                 print(f"  - {key}: {why}", file=sys.stderr)
             print("!" * 78 + "\n", file=sys.stderr)
-        master = out / "nbgrader"
-        try:
-            make_master_course(master, args.assignment, solutions)
-        except Exception as error:  # noqa: BLE001
-            print(f"error: nbgrader could not generate the assignment:\n{error}", file=sys.stderr)
-            return 1
-        release_path = master / "release" / args.assignment / f"{nb_name}.ipynb"
-        shutil.copy(master / "gradebook.db", work / "pristine.db")  # workers copy this, never the live one
-        _warm_matplotlib_cache(kernels)
+        fonts.result()
+        helpers.shutdown()
         hide = sorted({str(solutions), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
                        str(REPO / ".git"), str(out), str(work), str(folder.resolve())})
         ctx = {
+            "id": f"{os.getpid()}-{time.time()}",
             "assignment": args.assignment, "notebook": nb_name, "master": str(master), "work": str(work),
             "kernels": str(kernels), "release_path": str(release_path), "pristine_db": str(work / "pristine.db"),
             "timeout": args.timeout,
@@ -1002,17 +1028,21 @@ def main(argv: list[str] | None = None) -> int:
             "guard": not args.no_guard,
             "base_uid": 200000 + random.randrange(0, 1000) * 1000 if len(tasks) < 1000 else 200000,
         }
+        timings["setup"] = time.monotonic() - t0
         results: dict[int, Result] = {}
         bar = None
         if not args.quiet:
             from tqdm import tqdm
 
             bar = tqdm(total=len(tasks), unit="notebook", desc=f"grading {args.assignment}", file=sys.stderr)
-        graded = [t for t in tasks]
-        mp = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=args.jobs, mp_context=mp, initializer=_init_worker,
-                                    initargs=(ctx,)) as pool:
-            futures = {pool.submit(grade_one, t): t for t in graded}
+        with pool:
+            for future in warm:
+                try:
+                    future.result()
+                except Exception:  # noqa: BLE001 - a worker that cannot start shows up in the rows below
+                    pass
+            timings["workers_ready"] = time.monotonic() - t0
+            futures = {pool.submit(grade_one, t, ctx): t for t in tasks}
             for future in cf.as_completed(futures):
                 task = futures[future]
                 try:
@@ -1026,6 +1056,7 @@ def main(argv: list[str] | None = None) -> int:
                     bar.set_postfix_str(f"{task.student[:20]}: {STATUS_TEXT.get(result.status, result.status)}")
         if bar is not None:
             bar.close()
+        timings["graded"] = time.monotonic() - t0
         # report
         from nbgrader.api import Gradebook
 
@@ -1067,6 +1098,8 @@ def main(argv: list[str] | None = None) -> int:
         (out / "results.json").write_text(json.dumps([asdict(results[t.index]) for t in tasks], ensure_ascii=False,
                                                      indent=1), encoding="utf-8")
         histogram(out / "scores.png", [r["score"] for r in rows], max_score, args.assignment)
+        timings["total"] = time.monotonic() - t0
+        (out / "timings.json").write_text(json.dumps({k: round(v, 2) for k, v in timings.items()}), encoding="utf-8")
         print()
         print(summary(rows, max_score))
         elapsed = time.monotonic() - t0
