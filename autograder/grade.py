@@ -140,8 +140,10 @@ def extract_zip(path: Path, dest: Path, limit_mb: int = 4096) -> Path:
             if info.is_dir() and parts and ".." not in parts:
                 dest.joinpath(*parts).mkdir(parents=True, exist_ok=True)
     entries = [p for p in dest.iterdir() if not _ignored(p.name)]
-    if len(entries) == 1 and entries[0].is_dir() and entries[0].name == path.stem:
-        return entries[0]  # the zip wraps the class in one folder named like the zip
+    if len(entries) == 1 and entries[0].is_dir():
+        inner = [p for p in entries[0].iterdir() if not _ignored(p.name)]
+        if entries[0].name == path.stem or len(inner) > 1 or any(p.is_dir() for p in inner):
+            return entries[0]  # the zip wraps the class in one folder (a lone student's folder holds one file)
     return dest
 
 

@@ -93,6 +93,15 @@ def test_zip_extraction_refuses_path_traversal(tmp_path):
     assert (folder / "Ünïcode name" / "x.ipynb").exists()
 
 
+def test_zip_with_one_wrapping_folder(tmp_path):
+    archive = tmp_path / "download (2).zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("submissions/alice/a.ipynb", "{}")
+        z.writestr("submissions/bob.ipynb", "{}")
+    folder = grade.extract_zip(archive, tmp_path / "x")
+    assert {t.student for t in grade.discover(folder, "00_toy")} == {"alice", "bob"}
+
+
 def test_normalize_restores_structure():
     reference = nbformat.read(REFERENCE, as_version=4)
     nb = nbformat.read(REFERENCE, as_version=4)
