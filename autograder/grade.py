@@ -709,9 +709,10 @@ def _grade_one(task: Task) -> Result:
         result.status = "invalid"
         result.message = f"not a readable notebook ({type(error).__name__}: {str(error)[:120]})"
         return result
-    known = {gid for gid, *_ in source_layout(WORKER["release_nb"])}
+    answers = {gid for gid, meta, ctype, _ in source_layout(WORKER["release_nb"])
+               if meta.get("solution") and ctype == "code"}  # the functions/classes the learner writes
     ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
-    if ids and not ids & known:
+    if ids and answers and not ids & answers:
         result.status = "wrong"
         result.message = f"none of its graded cells belong to {assignment} (found e.g. {sorted(ids)[0]})"
         return result
