@@ -142,7 +142,7 @@ for root in roots:
             except OSError:
                 continue
             if "BEGIN HIDDEN TESTS" in text or "BEGIN SOLUTION" in text or "SQLite format" in text:
-                print("LEAK:", path)
+                print("LE" + "AK:", path)  # split, so that only a real leak prints the marker
 '''
 
 WRITE_GRADEBOOK = '''\
@@ -159,7 +159,7 @@ for path in paths:
         db = sqlite3.connect(path)
         db.execute("UPDATE grade SET manual_score = 999")
         db.commit()
-        print("WROTE:", path)
+        print("WRO" + "TE:", path)
     except Exception as error:
         print("could not write", path, type(error).__name__)
 '''
@@ -169,7 +169,7 @@ import socket
 for host, port in [("1.1.1.1", 53), ("8.8.8.8", 53), ("pypi.org", 443)]:
     try:
         socket.create_connection((host, port), timeout=3).close()
-        print("NETWORK-OPEN", host)
+        print("NETWORK" + "-OPEN", host)
     except OSError as error:
         print("no network:", type(error).__name__)
 '''
