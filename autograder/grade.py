@@ -45,6 +45,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -429,6 +430,14 @@ def _nbgrader_preprocessors():
             except Exception as error:  # noqa: BLE001 - a broken kernel must not stop the batch
                 status, reason = "died", f"{type(error).__name__}: {error}"
             finally:
+                if WORKER["policy"].uid is None:  # no throwaway user: kill the kernel's process group
+                    pgid = getattr(getattr(self.km, "provisioner", None), "pgid", None)
+                    for _ in range(10 if pgid else 0):
+                        try:
+                            os.killpg(pgid, signal.SIGKILL)
+                        except OSError:
+                            break
+                        time.sleep(0.05)
                 sandbox.kill_uid(WORKER["policy"].uid)
                 ctx["phases"]["execute"] = time.monotonic() - t_kernel
             not_run = STATUS_TEXT[status] if status != "ok" else "not run"
@@ -1020,6 +1029,7 @@ def main(argv: list[str] | None = None) -> int:
             print("!" * 78 + "\n", file=sys.stderr)
         fonts.result()
         helpers.shutdown()
+        (out / "sandbox.json").write_text(json.dumps(features, indent=1), encoding="utf-8")
         hide = sorted({str(solutions), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
                        str(REPO / ".git"), str(out), str(work), str(folder.resolve())})
         ctx = {
