@@ -27,9 +27,9 @@ browser:
 execute: setup
 	$(BIN)/python scripts/execute_pages.py
 
-## Check the website's external links (needs the internet; not part of make test).
+## Check the website's external links (needs the internet; not part of make test); report in _build/linkcheck/.
 linkcheck: setup
-	$(BIN)/jupyter-book build . --builder linkcheck
+	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck
 
 ## Build the website into _build/html (warnings are errors; executed pages are cached).
 build: setup
