@@ -452,16 +452,23 @@ def test_launch_and_download_buttons(browser, server):
         assert served == (ROOT / nb).read_bytes(), f"{docname}: the download is not the student notebook {nb}"
 
 
-def test_prev_next_navigation(site):
+def test_navigation_toc_and_prev_next(site):
+    """Every page links to every chapter (the sidebar table of contents) and to its neighbours."""
     pages = built(PAGES)
+    chapters = {html_path(d).resolve() for d in built(CHAPTER_INDEXES)}
+    problems = []
     for i, docname in enumerate(pages):
-        refs = [h for tag, h in parse(html_path(docname)).refs if tag == "a"]
-        source = html_path(docname).read_text()
-        if i > 0:
-            assert 'class="left-prev"' in source, f"{docname}: no 'previous' link"
-        if i < len(pages) - 1:
-            assert 'class="right-next"' in source, f"{docname}: no 'next' link"
-        assert refs
+        page = html_path(docname)
+        source = page.read_text()
+        targets = {(page.parent / urllib.parse.urlparse(h).path).resolve()
+                   for tag, h in parse(page).refs if tag == "a" and not urllib.parse.urlparse(h).scheme}
+        if missing := chapters - targets - {page.resolve()}:
+            problems.append(f"{docname}: table of contents lacks {sorted(p.name for p in missing)}")
+        if i > 0 and 'class="left-prev"' not in source:
+            problems.append(f"{docname}: no 'previous' link")
+        if i < len(pages) - 1 and 'class="right-next"' not in source:
+            problems.append(f"{docname}: no 'next' link")
+    assert not problems, "\n".join(problems)
 
 
 def test_internal_links_and_anchors_resolve(site):
