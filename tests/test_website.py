@@ -577,3 +577,17 @@ def test_no_solution_or_hidden_test_on_the_site(site):
         for where, text in texts.items():
             leaks += [f"{docname} ({where}): solution/hidden-test line {ln!r}" for ln in secrets if ln in text]
     assert not leaks, "secrets on the website:\n" + "\n".join(leaks[:40])
+
+
+# Colour maps that readers with a colour-vision deficiency cannot read (red-green or rainbow ramps).
+UNSAFE_CMAPS = {"jet", "rainbow", "hsv", "gist_rainbow", "nipy_spectral", "gist_ncar", "turbo", "RdYlGn", "Spectral",
+                "prism", "flag", "brg", "gist_stern", "CMRmap", "RdGy", "PiYG"}
+
+
+def test_colour_maps_are_colour_blind_safe():
+    """Figures use qkvlab.plots' maps (cividis, PuOr, Okabe-Ito), never a rainbow or red-green ramp."""
+    sources = [*ROOT.glob("book/**/*.md"), *ROOT.glob("solutions/**/*.ipynb"), *ROOT.glob("qkvlab/*.py")]
+    pattern = re.compile(r"""(?:cmap\s*=\s*|get_cmap\(\s*|colormaps\[\s*)["']([A-Za-z_]+?)(?:_r)?["']""")
+    bad = [f"{p.relative_to(ROOT)}: {name}" for p in sources
+           for name in pattern.findall(p.read_text(encoding="utf-8", errors="replace")) if name in UNSAFE_CMAPS]
+    assert not bad, "colour maps that are not colour-blind safe (use qkvlab.plots' cividis / PuOr):\n" + "\n".join(bad)
