@@ -508,7 +508,9 @@ def _nbgrader_preprocessors():
                 cell.source = re.sub(
                     r"<(/?)(script|iframe|object|embed|meta|link|base|form|style|svg|math)\b",
                     r"&lt;\1\2", cell.source, flags=re.IGNORECASE)
-                cell.source = re.sub(r"javascript:", "javascript&#58;", cell.source, flags=re.IGNORECASE)
+                cell.source = re.sub(r"(java|vb)script\s*:", r"\1script-blocked-", cell.source, flags=re.IGNORECASE)
+                cell.source = re.sub(r"<[^>]*>", lambda tag: re.sub(r"\bon([a-z]+)\s*=", r"data-blocked-\1=",
+                                                                    tag.group(0), flags=re.IGNORECASE), cell.source)
                 cell.pop("attachments", None)
             return cell, resources
 
