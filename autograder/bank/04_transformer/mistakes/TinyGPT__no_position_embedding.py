@@ -32,7 +32,6 @@ class TinyGPT(nn.Module):
         B, T = idx.shape
         if T > self.max_len:
             raise ValueError(f"sequence length {T} is longer than max_len={self.max_len}")
-        positions = torch.arange(T, device=idx.device)
         x = self.tok_emb(idx)  # (B, T, d_model)
         for block in self.blocks:
             x = block(x)
