@@ -32,7 +32,7 @@ linkcheck: setup
 	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck
 
 ## Build the website into _build/html (warnings are errors; executed pages are cached).
-build: setup
+build: execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 ## Build, then serve the website locally.
@@ -51,8 +51,8 @@ lab: setup
 release: setup
 	$(BIN)/python -m autograder release
 
-## Everything CI checks.
-test: setup
+## Everything CI checks (installs Chromium for the website tests when needed).
+test: setup browser
 	$(BIN)/python -m pytest
 
 ## The suite without the slow parts (book build, nbgrader round trips).
