@@ -124,7 +124,7 @@ class CausalSelfAttention(nn.Module):
 @dataclass
 class GPTConfig:
     vocab_size: int = 65
-    max_len: int = 128
+    max_len: int = 64
     d_model: int = 128
     n_heads: int = 4
     n_layers: int = 4
@@ -330,10 +330,10 @@ def read_training_log(path: Path | str = TRAINING_LOG) -> dict[str, list[float]]
 @dataclass
 class TrainConfig:
     time_budget: float = 180.0   # seconds on `clock`, evaluations included
-    batch_size: int = 16
-    block_size: int = 128
-    lr: float = 2e-3
-    min_lr: float = 2e-4
+    batch_size: int = 32
+    block_size: int = 64
+    lr: float = 4e-3
+    min_lr: float = 4e-4
     warmup_steps: int = 50
     weight_decay: float = 0.05
     eval_every: float = 15.0     # seconds between evaluations
