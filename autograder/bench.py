@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.bench", description=__doc__.split("\n\n")[0])
     available = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
     parser.add_argument("--assignments", nargs="*", default=available)
-    parser.add_argument("--copies", type=int, default=4, help="submissions per measurement (default 4)")
+    parser.add_argument("--copies", type=int, default=8, help="submissions per measurement (default 8)")
     parser.add_argument("--many", type=int, default=100, help="size of the big class (0 to skip)")
     parser.add_argument("--many-assignment", default=None, help="assignment of the big class (default: first)")
     parser.add_argument("--skip-demo", action="store_true", help="pass --skip-demo to the grade command")
