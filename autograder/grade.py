@@ -776,6 +776,7 @@ def _grade_one(task: Task) -> Result:
         ClearOutput, NormalizeSubmission, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
     config.Autograde.autograde_preprocessors = [
         SandboxExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+        SafeOutputs,  # the formgrader shows this notebook to the instructor: no learner HTML/JS in it
         AssignLatePenalties, CheckCellMetadata]
     config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, SafeOutputs, CSSHTMLHeaderPreprocessor]
     config.Execute.timeout = WORKER["timeout"]
