@@ -123,6 +123,17 @@ def _expose(paths: list[str]) -> None:
             os.close(fd)
 
 
+def _kept_under(paths: list[str], private: list[str]) -> list[tuple[str, int]]:
+    """Open (O_PATH) each of ``paths`` that lies inside one of the ``private`` folders, outermost first,
+    skipping paths inside another kept path (the recursive bind brings them along)."""
+    kept: list[tuple[str, int]] = []
+    for path in sorted({os.path.realpath(p) for p in paths if os.path.exists(p)}, key=len):
+        inside = any(path.startswith(os.path.realpath(d).rstrip("/") + "/") for d in private)
+        if inside and not any(path == k or path.startswith(k + "/") for k, _ in kept):
+            kept.append((path, os.open(path, os.O_PATH)))
+    return kept
+
+
 def apply(policy: Policy) -> list[str]:
     """Apply ``policy`` to the current process (call right before exec). Returns the problems met."""
     problems: list[str] = []
@@ -144,12 +155,19 @@ def apply(policy: Policy) -> list[str]:
         try:
             _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
             keep = os.open(policy.workdir, os.O_PATH)
+            # The course itself (its virtualenv, qkvlab) may live under /tmp, e.g. in a CI checkout:
+            # remember those folders before /tmp is replaced, and bind them back afterwards.
+            under_private = _kept_under(policy.expose, policy.private)
+            for path in policy.hide:  # first, so that the folders bound back below carry these covers
+                if os.path.isdir(path):
+                    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
             for path in policy.private:  # other users' scratch files in /tmp are not for the kernel
                 if os.path.isdir(path):
                     _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1g,mode=1777")
-            for path in policy.hide:
-                if os.path.isdir(path):
-                    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+            for path, fd in under_private:
+                os.makedirs(path, exist_ok=True)
+                _mount(f"/proc/self/fd/{fd}", path, None, 0x1000 | MS_REC, None)  # MS_BIND | MS_REC
+                os.close(fd)
             _expose(policy.expose)
             os.makedirs(policy.workdir, exist_ok=True)  # the workdir itself, bound back if it was covered
             _mount(f"/proc/self/fd/{keep}", policy.workdir, None, 0x1000, None)  # MS_BIND
