@@ -47,6 +47,23 @@ PR_SET_PDEATHSIG = 1
 FEATURES = ("network", "filesystem", "user", "memory", "processes")
 
 
+# Top-level folders a kernel needs as they are; every other one (/tmp, /home, /root, /work, /opt, ...)
+# is replaced by an empty tmpfs, with only the course's interpreter, virtualenv and repository bound back.
+# A copy of the solutions elsewhere on the machine (another checkout, a download) stays out of reach.
+SYSTEM_DIRS = {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "sys", "usr",
+               "var"}
+
+
+def default_private() -> list[str]:
+    """Folders to replace with an empty tmpfs in the kernel's mount namespace."""
+    found = {"/var/tmp", "/dev/shm"}
+    for name in os.listdir("/"):
+        path = "/" + name
+        if name not in SYSTEM_DIRS and os.path.isdir(path) and not os.path.islink(path):
+            found.add(path)
+    return sorted(found)
+
+
 @dataclass
 class Policy:
     """What to apply to one kernel process."""
@@ -58,7 +75,7 @@ class Policy:
     max_file_mb: int = 512
     hide: list[str] = field(default_factory=list)  # paths to cover with an empty tmpfs
     expose: list[str] = field(default_factory=list)  # paths the kernel needs (Python, venv) behind 0700 dirs
-    private: list[str] = field(default_factory=lambda: ["/tmp", "/var/tmp", "/dev/shm"])  # fresh, empty tmpfs
+    private: list[str] = field(default_factory=lambda: default_private())  # fresh, empty tmpfs
     network: bool = True  # isolate the network
     filesystem: bool = True  # use a mount namespace to hide paths
     env: dict[str, str] = field(default_factory=dict)
@@ -161,7 +178,7 @@ def apply(policy: Policy) -> list[str]:
             for path in policy.hide:  # first, so that the folders bound back below carry these covers
                 if os.path.isdir(path):
                     _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
-            for path in policy.private:  # other users' scratch files in /tmp are not for the kernel
+            for path in policy.private:  # other users' files and other copies of the course
                 if os.path.isdir(path):
                     _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1g,mode=1777")
             for path, fd in under_private:
