@@ -85,7 +85,8 @@ def main() -> None:
           f"{args.threads} threads, {args.seconds:.0f} s budget ({args.clock} clock)")
 
     t0 = time.perf_counter()
-    bar_format = "{l_bar}{bar}| {n:.0f}/{total:.0f} s {postfix}"
+    # tqdm drops `total` (None) once n overshoots it, as the last update of a timed run does: print the budget.
+    bar_format = "{l_bar}{bar}| {n:.0f}/" + f"{args.seconds:.0f}" + " s {postfix}"
     with tqdm(total=args.seconds, unit="s", mininterval=2.0, bar_format=bar_format) as bar:
         rows = train(model, train_data, val_data, cfg, progress=bar, log_path=args.log)
     wall = time.perf_counter() - t0
