@@ -82,19 +82,3 @@ def heatmap(
                     color="black" if bright else "white")
     return ax
 
-
-def check_figure(fig) -> list[str]:
-    """List what is missing for a figure to meet the course's bar (empty list = fine).
-
-    Every axes needs an x and a y label (or a title, for image-like axes without
-    ticks); tests call this because nbval never compares images.
-    """
-    problems = []
-    for ax in fig.axes:
-        if ax.get_label() == "<colorbar>":
-            continue
-        if not (ax.get_xlabel() or ax.get_title()):
-            problems.append(f"axes {ax.get_title()!r} has no x label")
-        if not (ax.get_ylabel() or ax.get_title()):
-            problems.append(f"axes {ax.get_title()!r} has no y label")
-    return problems

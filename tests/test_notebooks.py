@@ -1,6 +1,6 @@
 """Every reference notebook runs top to bottom in a fresh kernel and reproduces its
 stored outputs (nbval). Images are not compared by nbval: figures are checked by
-the website tests (alt text) and by qkvlab.plots.check_figure where pages use it."""
+the website tests (images load, alt text, colour-blind-safe colour maps)."""
 
 from __future__ import annotations
 
