@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def _grade_group(assignment: str, group: list[Case], workdir: Path) -> dict[str,
                 replacements[case.target] = case.path.read_text(encoding="utf-8")
             notebook = build_submission(release, replacements, drop_demo=case.kind != "reference")
         course.add_submission(course_dir, assignment, case.student, notebook)
-    course.nbgrader(course_dir, "autograde", assignment, "--create", "--force")
+    _autograde_with_retry(course_dir, assignment)
     grades = course.read_grades(course_dir, assignment)
     for case in group:
         path = course_dir / "autograded" / case.student / assignment / f"{course.notebook_name(assignment)}.ipynb"
@@ -122,6 +123,28 @@ def _grade_group(assignment: str, group: list[Case], workdir: Path) -> dict[str,
         grades.setdefault(case.student, {})
         FAILURES[(assignment, case.student)] = errors
     return grades
+
+
+def _autograde_with_retry(course_dir: Path, assignment: str) -> None:
+    """Autograde every submission; regrade once each submission nbgrader could not process.
+
+    nbgrader reports a kernel that died at start-up as an error of the whole run (and keeps
+    no grade for that student); the cause is the machine, not the planted answer, so one
+    more try per such student is fair. A second failure is raised with both logs.
+    """
+    try:
+        course.nbgrader(course_dir, "autograde", assignment, "--create", "--force")
+        return
+    except RuntimeError as first:
+        failed = sorted(set(re.findall(r"error processing assignment '[^']*' for student '([^']+)'", str(first))))
+        if not failed:
+            raise
+        for student in failed:
+            try:
+                course.nbgrader(course_dir, "autograde", assignment, "--create", "--force", f"--student={student}")
+            except RuntimeError as second:
+                raise RuntimeError(f"{student}: nbgrader failed twice\n--- first run ---\n{first}\n"
+                                   f"--- retry ---\n{second}") from None
 
 
 #: Error text of every failing graded cell, by (assignment, student) and grade_id, for test reports.

@@ -54,11 +54,22 @@ def make_course(root: Path, assignment: str) -> Path:
     if source.exists():
         shutil.rmtree(source)
     shutil.copytree(SOLUTIONS / assignment, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    write_config(root)
+    return root
+
+
+def write_config(root: Path) -> None:
+    """Write ``root/nbgrader_config.py``: the shared configuration plus this course's gradebook.
+
+    The shared file imports from this package, so the generated one first puts the
+    repository on ``sys.path`` (nbgrader runs in its own process, from the course folder).
+    A configuration file that raises is skipped whole by traitlets, with only a log line.
+    """
     db = (root / "gradebook.db").resolve()
-    config = BASE_CONFIG.read_text(encoding="utf-8")
+    config = f"import sys\n\nsys.path.insert(0, {str(REPO)!r})\n\n"
+    config += BASE_CONFIG.read_text(encoding="utf-8")
     config += f"\nc.CourseDirectory.db_url = {('sqlite:///' + str(db))!r}\n"
     (root / "nbgrader_config.py").write_text(config, encoding="utf-8")
-    return root
 
 
 def nbgrader(course: Path, *args: str, timeout: float | None = None, env: dict | None = None):

@@ -234,10 +234,7 @@ def _alembic_head() -> str:
 def write_config(root: Path) -> None:
     from autograder import course
 
-    db = (root / "gradebook.db").resolve()
-    config = course.BASE_CONFIG.read_text(encoding="utf-8")
-    config += f"\nc.CourseDirectory.db_url = {('sqlite:///' + str(db))!r}\n"
-    (root / "nbgrader_config.py").write_text(config, encoding="utf-8")
+    course.write_config(root)
 
 
 def load_config(root: Path):

@@ -22,3 +22,26 @@ c.OverwriteCells.add_missing_cells = True
 # nbgrader's default is 30 s per cell; model loading (chapter 5) needs more.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+
+# Kernels talk over Unix sockets, not TCP ports that parallel runs can race for
+# (see autograder/ipc_execute.py). Same list as nbgrader's default, Execute replaced.
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from autograder.ipc_execute import IPCExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    IPCExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]

@@ -90,3 +90,25 @@ def test_every_exercise_has_a_bank():
             if not bank.test_cell_ids(source, name):
                 problems.append(f"{assignment}: {name} has no test cell named test_{name}_*")
     assert not problems, "\n".join(problems)
+
+
+def test_a_submission_nbgrader_could_not_process_is_regraded_once(monkeypatch, tmp_path):
+    """A kernel that dies at start-up fails nbgrader's whole run: only the students it names run again, once."""
+    calls = []
+    failing_calls = {1}
+
+    def fake_nbgrader(course_dir, *args, **kwargs):
+        calls.append(args)
+        if len(calls) in failing_calls:
+            raise RuntimeError("[AutogradeApp | ERROR] There was an error processing assignment 'a1' for student 'bob'")
+
+    monkeypatch.setattr(course, "nbgrader", fake_nbgrader)
+    bank._autograde_with_retry(tmp_path, "a1")
+    full_run = ("autograde", "a1", "--create", "--force")
+    assert calls == [full_run, (*full_run, "--student=bob")]
+
+    calls.clear()
+    failing_calls = {1, 2}
+    with pytest.raises(RuntimeError, match="bob: nbgrader failed twice"):
+        bank._autograde_with_retry(tmp_path, "a1")
+    assert len(calls) == 2

@@ -64,3 +64,20 @@ def test_every_exercise_is_scaffolded(assignment):
             if word not in text:
                 problems.append(f"{meta['grade_id']}: no {word!r} in its cell (docstring, difficulty, time estimate)")
     assert not problems, "\n".join(problems)
+
+
+def test_generated_course_config_loads_in_a_fresh_process(tmp_path):
+    """traitlets skips a configuration file that raises, logging one line: prove ours loads, settings and all."""
+    import subprocess
+    import sys
+
+    course.write_config(tmp_path)
+    probe = (
+        "from traitlets.config.loader import PyFileConfigLoader\n"
+        f"c = PyFileConfigLoader('nbgrader_config.py', path={str(tmp_path)!r}).load_config()\n"
+        "print(c.OverwriteCells.add_missing_cells, c.Autograde.autograde_preprocessors[0].__name__)\n"
+    )
+    # -I: no current folder or PYTHONPATH on sys.path, as when nbgrader runs from the course folder
+    result = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, f"the generated nbgrader_config.py does not load:\n{result.stderr}"
+    assert result.stdout.split() == ["True", "IPCExecute"], result.stdout
