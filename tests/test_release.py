@@ -81,3 +81,24 @@ def test_generated_course_config_loads_in_a_fresh_process(tmp_path):
     result = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, f"the generated nbgrader_config.py does not load:\n{result.stderr}"
     assert result.stdout.split() == ["True", "IPCExecute"], result.stdout
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_hosted_setup_cell_fetches_this_repository(assignment):
+    """The first code cell lets Colab run the notebook: it must fetch the repository the launch buttons name."""
+    import re
+
+    import yaml
+
+    repository = yaml.safe_load((course.REPO / "_config.yml").read_text(encoding="utf-8"))["repository"]
+    path = course.RELEASE / assignment / f"{course.notebook_name(assignment)}.ipynb"
+    code = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    first = "".join(code[0]["source"])
+    assert 'find_spec("qkvlab") is None' in first, f"{path.name}: the first code cell is not the hosted set-up cell"
+    url = re.search(r'COURSE_URL = "([^"]+)"', first)
+    branch = re.search(r'COURSE_BRANCH = "([^"]+)"', first)
+    assert url and branch, f"{path.name}: the set-up cell names no COURSE_URL / COURSE_BRANCH"
+    assert (url[1], branch[1]) == (repository["url"], repository["branch"]), (
+        f"{path.name} fetches {url[1]}@{branch[1]} but _config.yml's launch buttons open "
+        f"{repository['url']}@{repository['branch']}: change both together"
+    )
