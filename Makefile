@@ -59,9 +59,10 @@ test: setup browser
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-## Speed and memory goals (not part of the test suite).
+## Speed and memory goals (not part of the test suite). A class-sized run:
+## make bench BENCH_ARGS="--assignments 03_attention --copies 40"
 bench: setup
-	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m autograder.bench $(BENCH_ARGS)
 
 ## Grade a private bank of planted answers: make bank BANK=/path/to/bank
 bank: setup

@@ -13,7 +13,7 @@ hands in), measured in one run:
 
 Usage::
 
-    python -m autograder.bench [--assignments 01_static_embeddings ...] [--copies 4]
+    python -m autograder.bench [--assignments 01_static_embeddings ...] [--copies 8]
                                [--many 100] [--many-assignment 01_static_embeddings] [--skip-demo]
 
 Results are printed as a table and written to autograder/runs/bench.json.
