@@ -61,12 +61,9 @@ def make_class(folder: Path, notebook: Path, copies: int) -> None:
 
 def nbgrader_seconds(assignment: str, notebook: Path, copies: int, tmp: Path) -> float:
     """Plain ``nbgrader autograde`` over ``copies`` submissions (one call, serial)."""
-    from autograder import course, grade
+    from autograder import course
 
-    root = tmp / "plain"
-    root.mkdir()
-    shutil.copytree(notebook.parent, root / "source" / assignment)
-    grade.write_config(root)
+    root = course.make_course(tmp / "plain", assignment, notebook.parent.parent)
     course.nbgrader(root, "generate_assignment", assignment, "--force")
     for i in range(copies):
         target = root / "submitted" / f"s{i}" / assignment

@@ -47,13 +47,13 @@ def notebook_name(assignment: str) -> str:
     return notebooks[0]
 
 
-def make_course(root: Path, assignment: str) -> Path:
-    """Lay out a fresh course directory in ``root`` with the source of ``assignment``."""
+def make_course(root: Path, assignment: str, solutions: Path = SOLUTIONS) -> Path:
+    """Lay out a fresh course directory in ``root`` with the source of ``assignment`` from ``solutions``."""
     root.mkdir(parents=True, exist_ok=True)
     source = root / "source" / assignment
     if source.exists():
         shutil.rmtree(source)
-    shutil.copytree(SOLUTIONS / assignment, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(solutions / assignment, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     write_config(root)
     return root
 

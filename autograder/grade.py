@@ -56,6 +56,8 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from autograder.course import write_config
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "autograder" / "runs"
 MAX_NOTEBOOK_MB = 100
@@ -191,12 +193,7 @@ def make_master_course(root: Path, assignment: str, solutions: Path) -> Path:
     """The course directory kept in the output: source, release and the gradebook nbgrader generates."""
     from autograder import course
 
-    root.mkdir(parents=True, exist_ok=True)
-    source = root / "source" / assignment
-    if source.exists():
-        shutil.rmtree(source)
-    shutil.copytree(solutions / assignment, source, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    write_config(root)
+    course.make_course(root, assignment, solutions)
     try:  # in-process: saves the ~4 s start-up of the nbgrader command
         import nbgrader.api
         from nbgrader.converters import GenerateAssignment
@@ -229,12 +226,6 @@ def _alembic_head() -> str:
     config = Config()
     config.set_main_option("script_location", str(Path(nbgrader.__file__).parent / "alembic"))
     return ScriptDirectory.from_config(config).get_current_head()
-
-
-def write_config(root: Path) -> None:
-    from autograder import course
-
-    course.write_config(root)
 
 
 def load_config(root: Path):

@@ -45,10 +45,7 @@ def release_of(tmp: Path) -> Path:
     """The student version of the toy notebook, made the way the course makes it (nbgrader)."""
     from autograder import course
 
-    root = tmp / "course"
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(FIXTURES / ASSIGNMENT, root / "source" / ASSIGNMENT, dirs_exist_ok=True)
-    grade.write_config(root)
+    root = course.make_course(tmp / "course", ASSIGNMENT, FIXTURES)
     course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
     return root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 
