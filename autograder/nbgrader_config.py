@@ -19,7 +19,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A learner who deletes a test cell must still be graded on it.
 c.OverwriteCells.add_missing_cells = True
 
-# nbgrader's default is 30 s per cell; model loading (chapter 5) needs more.
+# nbgrader's default is 30 s per cell; model loading (chapter 7) needs more.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 

@@ -1,4 +1,4 @@
-"""Quiet loading of all-MiniLM-L6-v2 for chapter 5 (no solution lives here).
+"""Quiet loading of all-MiniLM-L6-v2 for chapter 7 (no solution lives here).
 
 ``transformers`` reports weight loading with a progress bar and logs advice on
 stderr; nbgrader scores a test cell 0 when it writes to stderr and nbval compares
