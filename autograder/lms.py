@@ -8,7 +8,7 @@
 Both platforms match rows to learners by an identifier the platform already knows, so the
 command reads the platform's own export (the *roster*) and looks every graded student up in it
 by one of its columns (``--match``; the defaults are Canvas's ``SIS Login ID`` and Moodle's
-``Username``).  A student of grades.csv who is not in the roster, or is there twice, stops the
+``Email address``, in their default exports).  A student of grades.csv who is not in the roster, or is there twice, stops the
 command with the list of names: a grade is never dropped without a word.  Learners of the roster
 with no submission are listed too; Canvas leaves their cell unchanged, Moodle gets no row for them.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-DEFAULT_MATCH = {"canvas": "SIS Login ID", "moodle": "Username"}
+DEFAULT_MATCH = {"canvas": "SIS Login ID", "moodle": "Email address"}
 
 
 class ExportError(ValueError):
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the grade column: Canvas 'Assignment name (id)' as in its export, or a new name; "
                              "Moodle: the grade item's name")
     parser.add_argument("--match", help="roster column holding the students' names as in grades.csv "
-                                        "(default: Canvas 'SIS Login ID', Moodle 'Username')")
+                                        "(default: Canvas 'SIS Login ID', Moodle 'Email address')")
     args = parser.parse_args(argv)
     column = args.column
     try:

@@ -48,11 +48,11 @@ def test_canvas_import_has_identity_columns_points_and_scores(tmp_path):
 
 
 def test_moodle_import_has_identifier_grade_and_feedback(tmp_path):
-    roster = [{"First name": "Ada", "Username": "ada"}, {"First name": "Bob", "Username": "bob"},
-              {"First name": "Cy", "Username": "cy"}]
+    roster = [{"First name": "Ada", "Email address": "ada"}, {"First name": "Bob", "Email address": "bob"},
+              {"First name": "Cy", "Email address": "cy"}]
     out = tmp_path / "out.csv"
     lms.export("moodle", write(tmp_path / "grades.csv", GRADES), write(tmp_path / "r.csv", roster), out, "Attention")
-    assert read(out) == [["Username", "Attention", "Attention (feedback)"],
+    assert read(out) == [["Email address", "Attention", "Attention (feedback)"],
                          ["ada", "17.0", "graded."],
                          ["bob", "0.0", "timeout. cell 4 ran past 120 s."]]
 
