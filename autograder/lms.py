@@ -7,10 +7,11 @@
 
 Both platforms match rows to learners by an identifier the platform already knows, so the
 command reads the platform's own export (the *roster*) and looks every graded student up in it
-by one of its columns (``--match``; the defaults are Canvas's ``SIS Login ID`` and Moodle's
-``Email address``, in their default exports).  A student of grades.csv who is not in the roster, or is there twice, stops the
-command with the list of names: a grade is never dropped without a word.  Learners of the roster
-with no submission are listed too; Canvas leaves their cell unchanged, Moodle gets no row for them.
+by one of its columns (``--match``; the defaults, Canvas's ``SIS Login ID`` and Moodle's
+``Email address``, are in their default exports).  A student of grades.csv who is not in the
+roster, or is there twice, stops the command with the list of names: no grade is dropped silently.
+Learners of the roster with no submission are listed too; Canvas leaves their cell unchanged,
+Moodle gets no row for them.
 """
 
 from __future__ import annotations
