@@ -38,6 +38,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from autograder.gitfiles import tracked_files
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(os.environ.get("QKV_BOOK_ROOT", Path(__file__).resolve().parents[1])).resolve()
@@ -586,7 +588,8 @@ UNSAFE_CMAPS = {"jet", "rainbow", "hsv", "gist_rainbow", "nipy_spectral", "gist_
 
 def test_colour_maps_are_colour_blind_safe():
     """Figures use qkvlab.plots' maps (cividis, PuOr, Okabe-Ito), never a rainbow or red-green ramp."""
-    sources = [*ROOT.glob("book/**/*.md"), *ROOT.glob("solutions/**/*.ipynb"), *ROOT.glob("qkvlab/*.py")]
+    sources = [ROOT / folder / p for folder, suffix in (("book", ".md"), ("solutions", ".ipynb"), ("qkvlab", ".py"))
+               for p in tracked_files(ROOT / folder) if p.suffix == suffix]
     pattern = re.compile(r"""(?:cmap\s*=\s*|get_cmap\(\s*|colormaps\[\s*)["']([A-Za-z_]+?)(?:_r)?["']""")
     bad = [f"{p.relative_to(ROOT)}: {name}" for p in sources
            for name in pattern.findall(p.read_text(encoding="utf-8", errors="replace")) if name in UNSAFE_CMAPS]
