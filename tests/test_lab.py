@@ -1,0 +1,389 @@
+"""The exercises where learners do them: JupyterLab, started like `make lab`, driven in headless Chromium.
+
+JupyterLab runs through scripts/lab.sh (the command line `make lab` runs, with its settings file) on a free
+port with a token, on a temporary copy of notebooks/, so the course is left as it was. For each assignment the
+test opens the student notebook, runs its set-up cells, presses nbgrader's Validate button on the untouched
+stub (it must fail), types a wrong and then a correct answer into the first exercise cell as a learner does
+(click, select all, type, Shift+Enter) and reads its self-check cell, then validates a completed copy (it must
+pass). Screenshots of each step go to _build/screenshots/lab/. A second test opens and saves a notebook in the
+real notebooks/ folder and shows the release check still passes while JupyterLab's files are there.
+
+The time from opening a notebook to its set-up cells having run is printed (`pytest -s` shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from autograder import course, release
+from tests.browser import drain_logs, screenshot, start_chromium
+from tests.test_release import assert_release_matches
+
+pytestmark = pytest.mark.slow
+
+REPO = course.REPO
+SHOTS = REPO / "_build" / "screenshots" / "lab"
+ASSIGNMENTS = ["01_static_embeddings", "03_attention"]
+# A likely first mistake for the first exercise of each assignment, and the words of the hint it must get.
+WRONG_ANSWERS = {
+    "01_static_embeddings": ("def cosine_similarity(A, B):\n    return A @ B.T\n",
+                             "Hint: divide the dot product by the product of the two lengths"),
+    "03_attention": ("def softmax(x, dim=-1):\n    e = torch.exp(x)\n    return e / e.sum(dim=dim, keepdim=True)\n",
+                     "Hint: exp(1000) is inf in float32"),
+}
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+SLOW = 600  # seconds: the machine may be shared
+
+
+# --------------------------------------------------------------------------------------------- JupyterLab
+
+
+@contextmanager
+def jupyterlab(folder: Path, home: Path):
+    """scripts/lab.sh on ``folder`` (free port, random token); yields (base URL, token); stops it and its kernels."""
+    import psutil
+
+    token = secrets.token_hex(16)
+    runtime = home / "runtime"
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    log = (home / "lab.log").open("w")
+    proc = subprocess.Popen(["bash", str(REPO / "scripts" / "lab.sh"), str(folder), "--no-browser", "--port=0",
+                             f"--IdentityProvider.token={token}"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        info = runtime / f"jpserver-{proc.pid}.json"  # lab.sh execs jupyter: same process
+        deadline = time.monotonic() + 120
+        while not info.exists():
+            assert proc.poll() is None, f"JupyterLab exited:\n{(home / 'lab.log').read_text()[-3000:]}"
+            assert time.monotonic() < deadline, "JupyterLab did not start in 120 s"
+            time.sleep(0.2)
+        port = json.loads(info.read_text())["port"]
+        yield f"http://127.0.0.1:{port}", token  # the browser resolves no other host name
+    finally:
+        children = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
+        proc.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        for child in children:  # a kernel the server left behind
+            if child.is_running():
+                child.kill()
+        log.close()
+
+
+def api(url: str, token: str, path: str, method: str = "GET"):
+    request = urllib.request.Request(f"{url}/{path}", method=method, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def stop_kernels(url: str, token: str) -> None:
+    for session in api(url, token, "api/sessions"):
+        api(url, token, f"api/sessions/{session['id']}", method="DELETE")
+
+
+# --------------------------------------------------------------------------------------------- the notebook UI
+
+CELLS = "document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')"
+CELL_STATE = f"""
+return Array.from({CELLS}).map(c => ({{
+  prompt: (c.querySelector('.jp-InputPrompt') || {{}}).innerText || '',
+  output: (c.querySelector('.jp-OutputArea') || {{}}).innerText || '',
+  errors: c.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
+  source: (c.querySelector('.cm-content') || {{}}).innerText || '',
+}}));
+"""
+
+
+def wait_for(driver, condition, timeout: float, what: str):
+    """Poll ``condition(driver)`` until it returns something truthy; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition(driver)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            screenshot(driver, SHOTS / "timeout.png")
+            pytest.fail(f"JupyterLab: {what} within {timeout:.0f} s (screenshot: {SHOTS / 'timeout.png'})")
+        time.sleep(0.25)
+
+
+def cells(driver) -> list[dict]:
+    return driver.execute_script(CELL_STATE)
+
+
+def open_notebook(driver, url: str, token: str, path: str, count: int) -> None:
+    """Open ``path`` in a fresh JupyterLab workspace and wait until its ``count`` cells and kernel are ready."""
+    driver.get(f"{url}/lab/tree/{path}?reset&token={token}")
+    wait_for(driver, lambda d: len(cells(d)) == count, SLOW, f"{path} did not show its {count} cells")
+    wait_for(driver, lambda d: d.execute_script(
+        "const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');"
+        "return s && s.getAttribute('data-status') === 'idle';"), SLOW, f"the kernel of {path} did not start")
+    # JupyterLab asks once whether to fetch its news from the internet: answer No, as an offline learner would.
+    for button in driver.find_elements("css selector", ".jp-toast-buttonBar button[title='No']"):
+        button.click()
+
+
+def keys(driver, *sequence: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    chain = ActionChains(driver)
+    for key in sequence:
+        chain.send_keys(key)
+    chain.perform()
+
+
+def shift_enter(driver) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+
+
+def select_cell(driver, index: int) -> None:
+    """Click cell ``index``'s prompt area: the cell becomes the active one, in command mode."""
+    cell = driver.execute_script(f"return {CELLS}[arguments[0]];", index)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", cell)
+    cell.find_element("css selector", ".jp-InputPrompt").click()
+    wait_for(driver, lambda d: d.execute_script(f"return {CELLS}[arguments[0]].classList.contains('jp-mod-active');",
+                                                index), 30, f"cell {index} did not become active")
+
+
+def run_until(driver, first: int, stop: int) -> None:
+    """From cell ``first`` (active), Shift+Enter through the cells before ``stop``, as a learner reads down."""
+    for _ in range(first, stop):
+        shift_enter(driver)
+
+
+def wait_ran(driver, indices: list[int], what: str) -> list[dict]:
+    done = lambda d: (lambda s: s if all(re.fullmatch(r"\[\d+\]:", s[i]["prompt"].strip()) for i in indices)
+                      else None)(cells(d))
+    return wait_for(driver, done, SLOW, what)
+
+
+def type_into(driver, index: int, text: str) -> None:
+    """Put ``text`` into cell ``index``'s editor as a learner would: Enter to edit, select all, type it."""
+    from selenium.webdriver.common.keys import Keys
+
+    select_cell(driver, index)
+    keys(driver, Keys.ENTER)
+    wait_for(driver, lambda d: d.execute_script(
+        "return document.activeElement && document.activeElement.classList.contains('cm-content');"),
+        30, "the cell editor did not take the focus")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+    # One input event for the whole text, like a paste: typing key by key would auto-indent and auto-close brackets.
+    driver.execute_cdp_cmd("Input.insertText", {"text": text})
+    typed = wait_for(driver, lambda d: cells(d)[index]["source"], 30, "the answer did not reach the editor")
+    assert typed.split() == text.split(), f"the editor holds\n{typed}\ninstead of\n{text}"
+
+
+def validate(driver) -> tuple[bool, str]:
+    """Press nbgrader's Validate button; return (passed, the dialog's text) and close the dialog."""
+    button = driver.find_element("css selector", ".jp-NotebookPanel:not(.lm-mod-hidden) jp-button.validate-button")
+    button.click()
+    body = wait_for(driver, lambda d: d.execute_script(
+        "const b = document.querySelector('.jp-Dialog .validation-success, .jp-Dialog .validation-failed,"
+        " .jp-Dialog .jp-Dialog-body');"
+        "return b && !/Validating|Saving/.test(document.querySelector('.validate-button').innerText) ? b : null;"),
+        SLOW, "Validate gave no result")
+    passed = "validation-success" in body.get_attribute("class")
+    text = driver.find_element("css selector", ".jp-Dialog").text
+    return passed, text
+
+
+def close_dialog(driver) -> None:
+    driver.find_element("css selector", ".jp-Dialog .jp-mod-accept").click()
+    wait_for(driver, lambda d: not d.find_elements("css selector", ".jp-Dialog"), 30, "the dialog did not close")
+
+
+# --------------------------------------------------------------------------------------------- notebooks
+
+
+def notebook(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def reference_sources(assignment: str) -> dict[str, str]:
+    """Each solution cell's reference text (solutions/, markers removed), by grade_id: what a learner writes."""
+    path = course.SOLUTIONS / assignment / f"{course.notebook_name(assignment)}.ipynb"
+    found = {}
+    for cell in notebook(path)["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("solution"):
+            lines = "".join(cell["source"]).splitlines()
+            found[meta["grade_id"]] = "\n".join(line for line in lines if line.strip() not in MARKERS) + "\n"
+    return found
+
+
+def complete(stub: dict, answers: dict[str, str]) -> dict:
+    """The student notebook with every answer filled in: a finished learner's notebook."""
+    done = json.loads(json.dumps(stub))
+    for cell in done["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if cell["metadata"].get("nbgrader", {}).get("solution"):
+            cell["source"] = answers[grade_id]
+    return done
+
+
+def layout(nb: dict) -> tuple[list[int], int, int, str]:
+    """Set-up code cells, the first exercise cell, its self-check cell and the line that check prints on success."""
+    kinds = [(c["cell_type"], c["metadata"].get("nbgrader", {})) for c in nb["cells"]]
+    first = next(i for i, (_, m) in enumerate(kinds) if m.get("solution"))
+    setup = [i for i, (kind, _) in enumerate(kinds[:first]) if kind == "code"]
+    check = next(i for i, (_, m) in enumerate(kinds) if i > first and m.get("grade_id", "").endswith("_visible"))
+    printed = re.findall(r'print\("([^"]+)"\)', "".join(nb["cells"][check]["source"]))
+    assert printed, f"the self-check cell {check} prints no pass line"
+    return setup, first, check, printed[-1]
+
+
+# --------------------------------------------------------------------------------------------- tests
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def lab_copy(tmp_path_factory):
+    """A copy of the student notebooks, each with a completed twin, served by JupyterLab."""
+    root = tmp_path_factory.mktemp("lab")
+    folder = root / "notebooks"
+    for assignment in ASSIGNMENTS:
+        stem = course.notebook_name(assignment)
+        (folder / assignment).mkdir(parents=True)
+        shutil.copy(course.RELEASE / assignment / f"{stem}.ipynb", folder / assignment)
+        finished = complete(notebook(course.RELEASE / assignment / f"{stem}.ipynb"), reference_sources(assignment))
+        (folder / assignment / f"{stem}_completed.ipynb").write_text(json.dumps(finished, indent=1), encoding="utf-8")
+    with jupyterlab(folder, root) as (url, token):
+        yield url, token
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_learner_works_an_exercise_in_jupyterlab(assignment, browser, lab_copy):
+    url, token = lab_copy
+    stem = course.notebook_name(assignment)
+    stub = notebook(course.RELEASE / assignment / f"{stem}.ipynb")
+    setup, first, check, pass_line = layout(stub)
+    shots = SHOTS / assignment
+    shutil.rmtree(shots, ignore_errors=True)
+    drain_logs(browser)
+
+    # Open the notebook and run its set-up cells: the number a learner waits for.
+    started = time.perf_counter()
+    open_notebook(browser, url, token, f"{assignment}/{stem}.ipynb", len(stub["cells"]))
+    opened = time.perf_counter() - started
+    screenshot(browser, shots / "1_opened.png")
+    select_cell(browser, 0)
+    run_until(browser, 0, first)
+    state = wait_ran(browser, setup, "the set-up cells did not run")
+    ready = time.perf_counter() - started
+    screenshot(browser, shots / "2_setup_ran.png")
+    print(f"\n{assignment}: notebook open {opened:.1f} s, set-up cells run {ready:.1f} s after opening (wall)")
+    failed = {i: state[i]["output"][-800:] for i in setup if state[i]["errors"]}
+    assert not failed, f"set-up cells wrote errors or warnings: {failed}"
+
+    # Validate on the untouched stub: nbgrader says it fails.
+    passed, text = validate(browser)
+    screenshot(browser, shots / "3_validate_stub.png")
+    close_dialog(browser)
+    assert not passed and "failed" in text, f"Validate passed the untouched stub of {assignment}:\n{text[:1000]}"
+
+    # A wrong answer: the self-check shows the hint.
+    wrong, hint = WRONG_ANSWERS[assignment]
+    type_into(browser, first, wrong)
+    shift_enter(browser)  # run the exercise cell, move to its self-check
+    shift_enter(browser)  # run the self-check
+    output = wait_ran(browser, [first, check], "the wrong answer and its self-check did not run")[check]["output"]
+    screenshot(browser, shots / "4_wrong_answer.png")
+    assert hint in output and pass_line not in output, f"the self-check after a wrong answer shows:\n{output[-1500:]}"
+
+    # The correct answer: the self-check prints its pass line.
+    before = cells(browser)[check]["prompt"]
+    type_into(browser, first, reference_sources(assignment)[stub["cells"][first]["metadata"]["nbgrader"]["grade_id"]])
+    shift_enter(browser)
+    shift_enter(browser)
+    wait_for(browser, lambda d: cells(d)[check]["prompt"] != before and re.fullmatch(
+        r"\[\d+\]:", cells(d)[check]["prompt"].strip()), SLOW, "the self-check did not run again")
+    output = cells(browser)[check]["output"]
+    screenshot(browser, shots / "5_right_answer.png")
+    assert pass_line in output and "Hint" not in output, f"the self-check after the right answer shows:\n{output}"
+
+    # Validate on a completed notebook: nbgrader says it passes.
+    completed = f"{assignment}/{stem}_completed.ipynb"
+    open_notebook(browser, url, token, completed, len(stub["cells"]))
+    passed, text = validate(browser)
+    screenshot(browser, shots / "6_validate_completed.png")
+    close_dialog(browser)
+    assert passed and "Success" in text, f"Validate failed the completed {assignment}:\n{text[:2000]}"
+
+    errors, requests = drain_logs(browser)
+    assert not errors, f"console errors in JupyterLab: {errors}"
+    outside = [u for u in requests if urllib.parse.urlparse(u).scheme not in ("data", "blob")
+               and urllib.parse.urlparse(u).hostname != "127.0.0.1"]
+    assert not outside, f"JupyterLab asked the internet for {outside[:5]}"
+    stop_kernels(url, token)
+
+
+def test_opening_and_saving_in_the_course_leaves_the_release_check_passing(browser, tmp_path):
+    """`make lab`, open a notebook, save it: JupyterLab's files in notebooks/ (.ipynb_checkpoints/ ...) are
+    ignored by git and so by the release check. The notebook itself is restored afterwards."""
+    assignment = ASSIGNMENTS[0]
+    stem = course.notebook_name(assignment)
+    path = course.RELEASE / assignment / f"{stem}.ipynb"
+    original = path.read_bytes()
+    ignored_before = ignored_files()
+    try:
+        with jupyterlab(course.RELEASE, tmp_path) as (url, token):
+            open_notebook(browser, url, token, f"{assignment}/{stem}.ipynb", len(notebook(path)["cells"]))
+            select_cell(browser, 0)
+            from selenium.webdriver.common.action_chains import ActionChains
+            from selenium.webdriver.common.keys import Keys
+
+            mtime = path.stat().st_mtime_ns
+            ActionChains(browser).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
+            wait_for(browser, lambda d: path.stat().st_mtime_ns != mtime, 60, "Ctrl+S did not save the notebook")
+            screenshot(browser, SHOTS / "saved_in_the_course.png")
+            stop_kernels(url, token)
+        left = ignored_files() - ignored_before
+        assert any(".ipynb_checkpoints" in p.parts for p in left), f"JupyterLab left no checkpoint: {left}"
+        path.write_bytes(original)  # a learner's edit would (rightly) fail the check: only the litter stays
+        fresh = release.build_release(assignment, tmp_path / "fresh")
+        assert_release_matches(assignment, fresh, course.RELEASE / assignment)
+    finally:
+        path.write_bytes(original)
+        for extra in sorted(ignored_files() - ignored_before, key=lambda p: -len(p.parts)):
+            (REPO / extra).unlink()
+            parent = (REPO / extra).parent
+            while parent != course.RELEASE and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+
+
+def ignored_files() -> set[Path]:
+    """Files under notebooks/ that git ignores."""
+    out = subprocess.run(["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--", "notebooks"],
+                         cwd=REPO, capture_output=True, check=True).stdout.decode()
+    return {Path(p) for p in out.split("\0") if p}
