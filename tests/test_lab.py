@@ -73,7 +73,7 @@ def jupyterlab(folder: Path, home: Path):
             assert time.monotonic() < deadline, "JupyterLab did not start in 120 s"
             time.sleep(0.2)
         port = json.loads(info.read_text())["port"]
-        yield f"http://127.0.0.1:{port}", token  # the browser resolves no other host name
+        yield f"http://127.0.0.1:{port}", token, proc.pid  # the browser resolves no other host name
     finally:
         children = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
         proc.terminate()  # the server shuts its kernels down on SIGTERM
@@ -86,6 +86,26 @@ def jupyterlab(folder: Path, home: Path):
             if child.is_running():
                 child.kill()
         log.close()
+
+
+def cpu_seconds(*roots: int) -> float:
+    """User + system CPU seconds used so far by the processes ``roots`` and their live descendants."""
+    import psutil
+
+    total = 0.0
+    for root in roots:
+        try:
+            tree = [psutil.Process(root)]
+            tree += tree[0].children(recursive=True)
+        except psutil.NoSuchProcess:
+            continue
+        for process in tree:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+    return total
 
 
 def api(url: str, token: str, path: str, method: str = "GET"):
@@ -277,13 +297,13 @@ def lab_copy(tmp_path_factory):
         shutil.copy(course.RELEASE / assignment / f"{stem}.ipynb", folder / assignment)
         finished = complete(notebook(course.RELEASE / assignment / f"{stem}.ipynb"), reference_sources(assignment))
         (folder / assignment / f"{stem}_completed.ipynb").write_text(json.dumps(finished, indent=1), encoding="utf-8")
-    with jupyterlab(folder, root) as (url, token):
-        yield url, token
+    with jupyterlab(folder, root) as lab:
+        yield lab
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_learner_works_an_exercise_in_jupyterlab(assignment, browser, lab_copy):
-    url, token = lab_copy
+    url, token, server = lab_copy
     stem = course.notebook_name(assignment)
     stub = notebook(course.RELEASE / assignment / f"{stem}.ipynb")
     setup, first, check, pass_line = layout(stub)
@@ -292,6 +312,8 @@ def test_a_learner_works_an_exercise_in_jupyterlab(assignment, browser, lab_copy
     drain_logs(browser)
 
     # Open the notebook and run its set-up cells: the number a learner waits for.
+    processes = (server, browser.service.process.pid)  # JupyterLab with its kernels, chromedriver with Chromium
+    cpu_before = cpu_seconds(*processes)
     started = time.perf_counter()
     open_notebook(browser, url, token, f"{assignment}/{stem}.ipynb", len(stub["cells"]))
     opened = time.perf_counter() - started
@@ -300,8 +322,13 @@ def test_a_learner_works_an_exercise_in_jupyterlab(assignment, browser, lab_copy
     run_until(browser, 0, first)
     state = wait_ran(browser, setup, "the set-up cells did not run")
     ready = time.perf_counter() - started
+    cpu = cpu_seconds(*processes) - cpu_before
     screenshot(browser, shots / "2_setup_ran.png")
-    print(f"\n{assignment}: notebook open {opened:.1f} s, set-up cells run {ready:.1f} s after opening (wall)")
+    timing = (f"{assignment}: notebook open after {opened:.1f} s, set-up cells run after {ready:.1f} s (wall); "
+              f"CPU {cpu:.1f} s (JupyterLab, kernel, Chromium); load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores")
+    (shots / "timing.txt").write_text(timing + "\n", encoding="utf-8")
+    print("\n" + timing)
     failed = {i: state[i]["output"][-800:] for i in setup if state[i]["errors"]}
     assert not failed, f"set-up cells wrote errors or warnings: {failed}"
 
@@ -356,7 +383,7 @@ def test_opening_and_saving_in_the_course_leaves_the_release_check_passing(brows
     original = path.read_bytes()
     ignored_before = ignored_files()
     try:
-        with jupyterlab(course.RELEASE, tmp_path) as (url, token):
+        with jupyterlab(course.RELEASE, tmp_path) as (url, token, _):
             open_notebook(browser, url, token, f"{assignment}/{stem}.ipynb", len(notebook(path)["cells"]))
             select_cell(browser, 0)
             from selenium.webdriver.common.action_chains import ActionChains
