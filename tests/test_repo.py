@@ -43,5 +43,5 @@ def test_make_lab_and_the_lab_test_share_one_command_line():
     """`make lab` runs scripts/lab.sh, the script tests/test_lab.py starts (tests/jupyterlab.py): one command line."""
     recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", (REPO / "Makefile").read_text(), re.MULTILINE)
     assert recipe and recipe[1].strip() == "bash scripts/lab.sh", "the lab target must only run scripts/lab.sh"
-    assert '"scripts" / "lab.sh"' in (REPO / "tests" / "test_lab.py").read_text()
+    assert '"scripts" / "lab.sh"' in (REPO / "tests" / "jupyterlab.py").read_text()
     assert "jupyter_server_config.py" in (REPO / "scripts" / "lab.sh").read_text()
