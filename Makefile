@@ -43,9 +43,9 @@ book: build
 serve:
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
-## Open the student notebooks in JupyterLab (--allow-root only when running as root).
+## Open the student notebooks in JupyterLab (command line and settings: scripts/lab.sh, also used by tests/test_lab.py).
 lab: setup
-	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	bash scripts/lab.sh
 
 ## Regenerate notebooks/ (the nbgrader release) from solutions/.
 release: setup

@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.gitfiles import tracked_files
+
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 RELEASE = REPO / "notebooks"
@@ -41,7 +43,9 @@ def check_assignment(name: str) -> str:
 
 def notebook_name(assignment: str) -> str:
     """The notebook's file stem; each assignment has exactly one notebook."""
-    notebooks = sorted(p.stem for p in (SOLUTIONS / assignment).glob("*.ipynb"))
+    # tracked_files: a learner's .~x.ipynb or checkpoint is not a second notebook
+    files = tracked_files(SOLUTIONS / assignment)
+    notebooks = sorted(p.stem for p in files if p.suffix == ".ipynb" and len(p.parts) == 1)
     if len(notebooks) != 1:
         raise ValueError(f"solutions/{assignment} must hold exactly one notebook, found {notebooks}")
     return notebooks[0]

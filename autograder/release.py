@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograder import course
+from autograder import course, gitfiles
 
 # Cell metadata that records when a cell last ran: noise in a release.
 VOLATILE_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled")
@@ -44,15 +44,18 @@ def build_release(assignment: str, out_root: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="qkv-release-") as tmp:
         course_dir = course.make_course(Path(tmp), assignment)
         released = course.generate_release(course_dir, assignment).parent
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        for path in sorted(released.iterdir()):
+        # Only what git would track, on both sides: a learner's .ipynb_checkpoints/ and the like
+        # are neither released nor deleted (.gitignore lists them).
+        for stale in gitfiles.tracked_files(target) if target.exists() else []:
+            (target / stale).unlink()
+        for name in gitfiles.tracked_files(released):
+            path, out = released / name, target / name
+            out.parent.mkdir(parents=True, exist_ok=True)
             if path.suffix == ".ipynb":
                 notebook = clean_notebook(json.loads(path.read_text(encoding="utf-8")))
-                (target / path.name).write_text(dump_notebook(notebook), encoding="utf-8")
-            elif path.is_file():
-                shutil.copy2(path, target / path.name)
+                out.write_text(dump_notebook(notebook), encoding="utf-8")
+            else:
+                shutil.copy2(path, out)
     return target
 
 

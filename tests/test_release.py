@@ -4,32 +4,113 @@ from solutions/, and they give nothing away."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-from autograder import course, release
+from autograder import course, gitfiles, release
 
 SECRETS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 ASSIGNMENTS = course.assignments()
 
 
+# What JupyterLab, Python and editors leave beside a learner's notebook; .gitignore lists every one.
+LEARNER_LITTER = (
+    ".ipynb_checkpoints/{stem}-checkpoint.ipynb", "__pycache__/helpers.cpython-311.pyc",
+    ".virtual_documents/{stem}.ipynb", ".~{stem}.ipynb", ".nbgrader.log", ".jupyter_ystore.db", ".DS_Store",
+)
+
+
+def released_assignments() -> list[str]:
+    return sorted({p.parts[0] for p in gitfiles.tracked_files(course.RELEASE) if len(p.parts) > 1})
+
+
 def test_every_assignment_is_released():
-    released = sorted(p.name for p in course.RELEASE.iterdir() if p.is_dir())
-    assert released == ASSIGNMENTS, "notebooks/ and solutions/ hold different assignments: run `make release`"
+    assert released_assignments() == ASSIGNMENTS, (
+        "notebooks/ and solutions/ hold different assignments: run `make release`"
+    )
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_release_matches_a_fresh_generation(assignment, tmp_path):
-    fresh = release.build_release(assignment, tmp_path)
-    committed = course.RELEASE / assignment
-    fresh_files = sorted(p.name for p in fresh.iterdir())
-    committed_files = sorted(p.name for p in committed.iterdir())
-    assert fresh_files == committed_files, f"notebooks/{assignment} has other files than a fresh release: make release"
+def assert_release_matches(assignment: str, fresh: Path, committed: Path) -> None:
+    """The files git would track in ``committed`` are exactly the fresh release, byte for byte."""
+    fresh_files = gitfiles.tracked_files(fresh)
+    committed_files = gitfiles.tracked_files(committed)
+    assert fresh_files == committed_files, (
+        f"notebooks/{assignment} has other files than a fresh release ({[str(p) for p in fresh_files]} vs "
+        f"{[str(p) for p in committed_files]}): make release"
+    )
     for name in fresh_files:
         assert (fresh / name).read_bytes() == (committed / name).read_bytes(), (
             f"notebooks/{assignment}/{name} differs from a fresh release of solutions/{assignment}: "
             "run `make release` (never edit notebooks/ by hand)"
         )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_matches_a_fresh_generation(assignment, tmp_path):
+    fresh = release.build_release(assignment, tmp_path)
+    assert_release_matches(assignment, fresh, course.RELEASE / assignment)
+
+
+def litter(folder: Path, stem: str) -> list[Path]:
+    """Leave LEARNER_LITTER in ``folder`` (each file new); return what was made, for clean-up."""
+    made = []
+    for pattern in LEARNER_LITTER:
+        path = folder / pattern.format(stem=stem)
+        assert not path.exists(), f"{path} exists already: the test would delete it"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("{}\n", encoding="utf-8")
+        made.append(path)
+    return made
+
+
+def clean(made: list[Path]) -> None:
+    for path in made:
+        path.unlink(missing_ok=True)
+        if path.parent.name.startswith(".") or path.parent.name == "__pycache__":
+            if path.parent.is_dir() and not any(path.parent.iterdir()):
+                path.parent.rmdir()
+
+
+def test_a_learners_jupyterlab_files_leave_the_course_intact(tmp_path):
+    """Files JupyterLab and Python leave in notebooks/ and solutions/ (what .gitignore ignores) change no
+    check: the release still matches a fresh one, `make release` neither releases nor deletes them, and
+    git and the no-git fallback agree on what they skip."""
+    assignment = ASSIGNMENTS[0]
+    stem = course.notebook_name(assignment)
+    committed = course.RELEASE / assignment
+    made = litter(committed, stem) + litter(course.SOLUTIONS / assignment, stem)
+    try:
+        ignored = subprocess.run(["git", "check-ignore", *map(str, made)], cwd=course.REPO,
+                                 capture_output=True, text=True).stdout.split()
+        assert sorted(ignored) == sorted(map(str, made)), "git does not ignore every file the test leaves"
+        fresh = release.build_release(assignment, tmp_path)
+        assert_release_matches(assignment, fresh, committed)
+        assert released_assignments() == ASSIGNMENTS
+        for folder in (committed, course.SOLUTIONS / assignment):
+            assert gitfiles.tracked_files(folder) == gitfiles.ignore_filter(folder) == [Path(f"{stem}.ipynb")]
+        # `make release` into a folder holding learner litter: the litter stays, the release is right.
+        out = tmp_path / "out"
+        shutil.copytree(committed, out / assignment)
+        release.build_release(assignment, out)
+        assert all((out / assignment / p.relative_to(committed)).exists() for p in made[: len(LEARNER_LITTER)])
+        assert_release_matches(assignment, fresh, out / assignment)
+    finally:
+        clean(made)
+
+
+def test_the_gitignore_fallback_reads_gitignore_like_git():
+    rules = gitfiles.ignore_rules()
+    cases = {
+        ("notebooks/01/.ipynb_checkpoints", True): True, ("notebooks/01/x.ipynb", False): False,
+        ("qkvlab/__pycache__", True): True, ("qkvlab/x.pyc", False): True, ("autograder/runs", True): True,
+        ("solutions/autograder/runs", True): False, ("book/.~page.md", False): True, ("book/runs", True): False,
+        ("_build", False): False,  # a file named like an ignored folder is not ignored
+    }
+    for (path, is_dir), expected in cases.items():
+        assert gitfiles.is_ignored(PurePosixPath(path), is_dir, rules) is expected, path
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

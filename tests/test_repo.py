@@ -26,3 +26,22 @@ def test_every_requirement_is_pinned():
     assert "torch==2.13.0" in lines, "torch must stay pinned to the 2.13.0 CPU wheel"
     assert "jupyter-book==1.0.4.post1" in lines
 
+
+
+def test_gitignore_hides_no_course_file():
+    """.gitignore (which every check and `make release` honour, via autograder/gitfiles.py) matches no tracked file."""
+    result = subprocess.run(["git", "ls-files", "--cached", "--ignored", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        import pytest
+
+        pytest.skip(f"not a git checkout: {result.stderr.strip()}")
+    assert not result.stdout.split(), f".gitignore matches committed files: {result.stdout.split()[:10]}"
+
+
+def test_make_lab_and_the_lab_test_share_one_command_line():
+    """`make lab` runs scripts/lab.sh, the script tests/test_lab.py starts (tests/jupyterlab.py): one command line."""
+    recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", (REPO / "Makefile").read_text(), re.MULTILINE)
+    assert recipe and recipe[1].strip() == "bash scripts/lab.sh", "the lab target must only run scripts/lab.sh"
+    assert '"scripts" / "lab.sh"' in (REPO / "tests" / "jupyterlab.py").read_text()
+    assert "jupyter_server_config.py" in (REPO / "scripts" / "lab.sh").read_text()

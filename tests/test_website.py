@@ -38,6 +38,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from autograder.gitfiles import tracked_files
+from tests.browser import DESKTOP, start_chromium
+from tests.browser import drain_logs as _drain_logs
+from tests.browser import screenshot as _screenshot
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(os.environ.get("QKV_BOOK_ROOT", Path(__file__).resolve().parents[1])).resolve()
@@ -46,16 +51,7 @@ SHOTS = ROOT / "_build" / "screenshots"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 BUILD_CMD = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
 
-DESKTOP = (1366, 900)
 PHONE = (390, 844)  # a common phone's CSS width
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--hide-scrollbars", "--force-color-profile=srgb",
-    # Nothing may leave the machine: every host except the local server fails to resolve. Pages that
-    # try are still caught, because the attempt shows up in the DevTools network log.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 SECRET_MARKERS = ["### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"]
 VENDOR_DIRS = ("_static", "_mathjax")  # third-party assets, not course content
 
@@ -195,26 +191,7 @@ def server(site: Path):
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium = os.environ.get("QKV_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = os.environ.get("QKV_CHROMEDRIVER") or shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        pytest.fail("Chromium and chromedriver are needed: run `make browser` "
-                    "(Debian: apt-get install chromium chromium-driver)")
-    os.environ.setdefault("SE_OFFLINE", "true")  # selenium must never try to download a driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_argument(f"--window-size={DESKTOP[0]},{DESKTOP[1]}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(60)
-    driver.execute_cdp_cmd("Network.enable", {})
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"), DESKTOP)
     yield driver
     driver.quit()
 
@@ -270,33 +247,9 @@ const done = arguments[arguments.length - 1];
 """
 
 
-def _drain_logs(driver) -> tuple[list[str], list[str]]:
-    """Console errors and the URLs of every request made since the last call."""
-    errors = [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE",)]
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return errors, urls
-
-
 def _local(url: str) -> bool:
     parsed = urllib.parse.urlparse(url)
     return parsed.scheme in ("data", "blob", "about") or parsed.hostname in ("127.0.0.1", "localhost")
-
-
-def _screenshot(driver, path: Path) -> None:
-    """A full-page PNG (capped at 12000 px tall)."""
-    import base64
-
-    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
-    size = metrics.get("cssContentSize") or metrics["contentSize"]
-    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 12000), "scale": 1}
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot",
-                                  {"format": "png", "captureBeyondViewport": True, "clip": clip})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(base64.b64decode(shot["data"]))
 
 
 def _visit(driver, url: str, width: int, height: int, mobile: bool) -> dict:
@@ -309,8 +262,8 @@ def _visit(driver, url: str, width: int, height: int, mobile: bool) -> dict:
 @pytest.fixture(scope="session")
 def visits(browser, server) -> dict[str, dict]:
     """Open every TOC page at desktop and phone widths; record what the reader's browser saw."""
-    if SHOTS.exists():
-        shutil.rmtree(SHOTS)
+    for label in ("desktop", "phone"):  # leave other tests' screenshots (lab/) alone
+        shutil.rmtree(SHOTS / label, ignore_errors=True)
     _drain_logs(browser)
     results = {}
     for docname in built(PAGES):
@@ -586,7 +539,8 @@ UNSAFE_CMAPS = {"jet", "rainbow", "hsv", "gist_rainbow", "nipy_spectral", "gist_
 
 def test_colour_maps_are_colour_blind_safe():
     """Figures use qkvlab.plots' maps (cividis, PuOr, Okabe-Ito), never a rainbow or red-green ramp."""
-    sources = [*ROOT.glob("book/**/*.md"), *ROOT.glob("solutions/**/*.ipynb"), *ROOT.glob("qkvlab/*.py")]
+    sources = [ROOT / folder / p for folder, suffix in (("book", ".md"), ("solutions", ".ipynb"), ("qkvlab", ".py"))
+               for p in tracked_files(ROOT / folder) if p.suffix == suffix]
     pattern = re.compile(r"""(?:cmap\s*=\s*|get_cmap\(\s*|colormaps\[\s*)["']([A-Za-z_]+?)(?:_r)?["']""")
     bad = [f"{p.relative_to(ROOT)}: {name}" for p in sources
            for name in pattern.findall(p.read_text(encoding="utf-8", errors="replace")) if name in UNSAFE_CMAPS]
