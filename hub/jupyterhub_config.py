@@ -69,9 +69,13 @@ c.JupyterHub.tornado_settings = {"slow_spawn_timeout": 30}
 def user_environment(spawner) -> None:
     """Point nbgrader at the exchange; students get the student-only Jupyter configuration as well."""
     user = spawner.user.name
-    config_path = [str(demo_course.HERE / "jupyter")]
+    # The repository venv's Jupyter folders: they enable JupyterLab and nbgrader's server and Lab extensions
+    # (needed by name when the servers run the bridge interpreter of demo_course.user_python).
+    venv = demo_course.REPO / ".venv"
+    config_path = [str(demo_course.HERE / "jupyter"), str(venv / "etc" / "jupyter")]
     env = {
         "PATH": f"{python.parent}:/usr/local/bin:/usr/bin:/bin",
+        "JUPYTER_PATH": str(venv / "share" / "jupyter"),
         "QKV_EXCHANGE": str(course.exchange),
         "QKV_COURSE_ID": course.course_id,
         "HF_HUB_OFFLINE": "1",

@@ -20,6 +20,7 @@ import urllib.request
 
 def wait_for_hub(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
+    missing = 0
     while True:
         try:
             with urllib.request.urlopen(url.rstrip("/") + "/hub/api/", timeout=10) as r:
@@ -47,6 +48,7 @@ def login(url: str, user: str, password: str, timeout: float) -> urllib.request.
     # JupyterLab page answers through the proxy.
     deadline = time.monotonic() + timeout
     session.open(f"{base}/hub/spawn/{user}", timeout=timeout).read()
+    missing = 0
     while True:
         try:
             with session.open(f"{base}/user/{user}/lab", timeout=60) as r:
@@ -55,6 +57,9 @@ def login(url: str, user: str, password: str, timeout: float) -> urllib.request.
                 page = r.geturl()
         except urllib.error.HTTPError as e:
             page = f"{e.code} {e.geturl()}"
+            missing = missing + 1 if e.code == 404 else 0
+            if missing > 30:  # the server runs but has no /lab: JupyterLab's server extension is not enabled
+                raise RuntimeError(f"{user}'s server answers 404 for /lab: JupyterLab is not enabled there") from e
         if time.monotonic() > deadline:
             raise TimeoutError(f"{user}'s JupyterLab did not load within {timeout:.0f} s (last: {page})")
         time.sleep(1)
