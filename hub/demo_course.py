@@ -48,13 +48,18 @@ class Course:
 
 
 def load() -> Course:
+    return load_from(os.environ)
+
+
+def load_from(env) -> Course:
+    """The course of course.json with the overrides found in the mapping ``env``."""
     spec = json.loads((HERE / "course.json").read_text(encoding="utf-8"))
-    students = os.environ.get("QKV_HUB_STUDENTS")
+    students = env.get("QKV_HUB_STUDENTS")
     return Course(
         course_id=spec["course_id"],
-        instructor=os.environ.get("QKV_HUB_INSTRUCTOR") or spec["instructor"],
+        instructor=env.get("QKV_HUB_INSTRUCTOR") or spec["instructor"],
         students=tuple(s.strip() for s in students.split(",") if s.strip()) if students else tuple(spec["students"]),
-        state=Path(os.environ.get("QKV_HUB_STATE") or REPO / "_build" / "hub").resolve(),
+        state=Path(env.get("QKV_HUB_STATE") or REPO / "_build" / "hub").resolve(),
     )
 
 
@@ -81,6 +86,8 @@ def user_python(course: Course) -> Path:
         raise RuntimeError(f"{own} resolves to {own.resolve()}, which other users cannot run, and there is no "
                            f"/usr/bin/{version}: install Debian's {version} or make the venv from a public Python")
     venv = course.state / "venv"
+    if (venv / "bin" / "nbgrader").exists():  # made before: never touch it under running servers
+        return venv / "bin" / "python"
     site = venv / "lib" / version / "site-packages"
     site.mkdir(parents=True, exist_ok=True)
     (venv / "bin").mkdir(exist_ok=True)
@@ -100,6 +107,28 @@ def user_python(course: Course) -> Path:
         if not p.is_symlink():
             p.chmod(p.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() else 0))
     return venv / "bin" / "python"
+
+
+def environment(course: Course, user: str, python: Path) -> dict[str, str]:
+    """What a user's server (and every nbgrader command they run) needs besides HOME and USER."""
+    venv = REPO / ".venv"
+    # The repository venv's Jupyter folders enable JupyterLab and nbgrader's server and Lab extensions (named
+    # explicitly because the servers may run the bridge interpreter of user_python).
+    config_path = [str(HERE / "jupyter"), str(venv / "etc" / "jupyter")]
+    env = {
+        "PATH": f"{python.parent}:/usr/local/bin:/usr/bin:/bin",
+        "JUPYTER_PATH": str(venv / "share" / "jupyter"),
+        "QKV_EXCHANGE": str(course.exchange),
+        "QKV_COURSE_ID": course.course_id,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+    if user == course.instructor:
+        env["QKV_COURSE_DIR"] = str(Path(os.path.expanduser(f"~{user}")) / COURSE_DIR)
+    else:
+        config_path.insert(0, str(HERE / "jupyter-student"))  # no formgrader, no assignment creation
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(config_path)
+    return env
 
 
 def make_state(course: Course) -> None:

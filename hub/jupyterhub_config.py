@@ -68,25 +68,7 @@ c.JupyterHub.tornado_settings = {"slow_spawn_timeout": 30}
 
 def user_environment(spawner) -> None:
     """Point nbgrader at the exchange; students get the student-only Jupyter configuration as well."""
-    user = spawner.user.name
-    # The repository venv's Jupyter folders: they enable JupyterLab and nbgrader's server and Lab extensions
-    # (needed by name when the servers run the bridge interpreter of demo_course.user_python).
-    venv = demo_course.REPO / ".venv"
-    config_path = [str(demo_course.HERE / "jupyter"), str(venv / "etc" / "jupyter")]
-    env = {
-        "PATH": f"{python.parent}:/usr/local/bin:/usr/bin:/bin",
-        "JUPYTER_PATH": str(venv / "share" / "jupyter"),
-        "QKV_EXCHANGE": str(course.exchange),
-        "QKV_COURSE_ID": course.course_id,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-    }
-    if user == course.instructor:
-        env["QKV_COURSE_DIR"] = str(Path(os.path.expanduser(f"~{user}")) / demo_course.COURSE_DIR)
-    else:
-        config_path.insert(0, str(demo_course.HERE / "jupyter-student"))
-    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(config_path)
-    spawner.environment = {**spawner.environment, **env}
+    spawner.environment = {**spawner.environment, **demo_course.environment(course, spawner.user.name, python)}
 
 
 c.Spawner.pre_spawn_hook = user_environment
