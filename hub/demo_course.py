@@ -86,7 +86,7 @@ def user_python(course: Course) -> Path:
         raise RuntimeError(f"{own} resolves to {own.resolve()}, which other users cannot run, and there is no "
                            f"/usr/bin/{version}: install Debian's {version} or make the venv from a public Python")
     venv = course.state / "venv"
-    if (venv / "bin" / "nbgrader").exists():  # made before: never touch it under running servers
+    if (venv / "bin" / "alembic").exists():  # made before: never touch it under running servers
         return venv / "bin" / "python"
     site = venv / "lib" / version / "site-packages"
     site.mkdir(parents=True, exist_ok=True)
@@ -98,8 +98,10 @@ def user_python(course: Course) -> Path:
         link.symlink_to(base)
     repo_site = sysconfig.get_paths(vars={"base": str(REPO / ".venv"), "platbase": str(REPO / ".venv")})["purelib"]
     (site / "qkv-repo.pth").write_text(f"import site; site.addsitedir({repo_site!r})\n")
-    # Commands users type in a terminal (the repo's own scripts start with the private interpreter).
-    for command, module in (("jupyter", "jupyter"), ("nbgrader", "nbgrader"), ("pip", "pip")):
+    # Commands users type in a terminal and nbgrader runs (alembic, for the gradebook): the repository's own
+    # scripts start with the private interpreter. alembic comes last: its presence marks a finished bridge.
+    for command, module in (("jupyter", "jupyter"), ("nbgrader", "nbgrader"), ("pip", "pip"),
+                            ("alembic", "alembic")):
         script = venv / "bin" / command
         script.write_text(f'#!/bin/sh\nexec {venv / "bin" / "python"} -m {module} "$@"\n')
         script.chmod(0o755)

@@ -20,7 +20,6 @@ import urllib.request
 
 def wait_for_hub(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    missing = 0
     while True:
         try:
             with urllib.request.urlopen(url.rstrip("/") + "/hub/api/", timeout=10) as r:
@@ -41,9 +40,14 @@ def login(url: str, user: str, password: str, timeout: float) -> urllib.request.
     session.open(f"{base}/hub/login", timeout=30).read()
     xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
     data = urllib.parse.urlencode({"username": user, "password": password, "_xsrf": xsrf}).encode()
-    with session.open(f"{base}/hub/login", data=data, timeout=60) as r:
-        if "/hub/login" in r.geturl():
-            raise PermissionError(f"login as {user} was refused")
+    try:
+        with session.open(f"{base}/hub/login", data=data, timeout=60) as r:
+            if "/hub/login" in r.geturl():
+                raise PermissionError(f"login as {user} was refused")
+    except urllib.error.HTTPError as e:
+        if e.code == 403:
+            raise PermissionError(f"login as {user} was refused") from e
+        raise
     # JupyterHub 4+ spawns from /hub/spawn/<user> (the default profile); then wait until the server's
     # JupyterLab page answers through the proxy.
     deadline = time.monotonic() + timeout

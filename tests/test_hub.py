@@ -198,6 +198,9 @@ def stop(h: Hub) -> None:
             h.process.wait(timeout=30)
     subprocess.run([sys.executable, str(REPO / "hub" / "create_users.py"), "--remove"], env=h.env,
                    capture_output=True, text=True, timeout=WAIT)
+    if h.log.exists():  # kept for a look after a failure
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(h.log, SHOTS / "jupyterhub.log")
     shutil.rmtree(h.state, ignore_errors=True)
 
 
