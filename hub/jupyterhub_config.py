@@ -82,6 +82,12 @@ if os.environ.get("QKV_HUB_ADMIN_TOKEN"):
         "services": ["qkv-admin"],
     }]
 
+# The demo's servers run from this checkout: say so when students could read the instructor's folders in it.
+readable = [d for d in ("solutions", "autograder", "tests")
+            if (demo_course.REPO / d).exists() and demo_course.reachable_by_others(demo_course.REPO / d)]
+if readable:
+    print(f"QKV hub: demo only - students can read {', '.join(readable)}/ in {demo_course.REPO} "
+          "(see book/grading_hub.md before teaching with it)", file=sys.stderr, flush=True)
 print(f"QKV hub: http://127.0.0.1:{port}/ course {course.course_id!r}, instructor {course.instructor}, "
       f"students {', '.join(course.students)}; password in "
       f"{'$QKV_HUB_PASSWORD' if os.environ.get('QKV_HUB_PASSWORD') else course.private / 'password'}",

@@ -40,6 +40,8 @@ sys.path.insert(0, str(REPO / "hub"))
 import demo_course  # noqa: E402
 import login_probe  # noqa: E402
 
+from tests.test_website import browser  # noqa: E402, F401 - the website tests' headless Chromium, reused
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(os.geteuid() != 0, reason="the hub's LocalProcessSpawner needs root (make test runs as root)"),
@@ -207,31 +209,6 @@ def stop(h: Hub) -> None:
 # --------------------------------------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    from tests.test_website import CHROMIUM_FLAGS
-
-    chromium = os.environ.get("QKV_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = os.environ.get("QKV_CHROMEDRIVER") or shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        pytest.fail("Chromium and chromedriver are needed: run `make browser` "
-                    "(Debian: apt-get install chromium chromium-driver)")
-    os.environ.setdefault("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-hub-profile')}")
-    options.add_argument("--window-size=1366,900")
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.set_page_load_timeout(WAIT)
-    yield driver
-    driver.quit()
-
-
 def wait_for(driver, condition, what: str, timeout: float = WAIT):
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
@@ -354,7 +331,7 @@ def test_instructor_releases_the_assignment(hub):
     assert [(a["assignment_id"], a["status"]) for a in listing["value"]] == [(ASSIGNMENT, "released")]
 
 
-def test_students_fetch_and_submit_in_the_assignment_list(hub, browser):
+def test_students_fetch_and_submit_in_the_assignment_list(hub, browser):  # noqa: F811
     for user in (hub.a, hub.b):
         fetch_in_browser(browser, hub, user)
     # A submits the untouched stub first, B the stub; the instructor collects (A's later answer comes after).
@@ -363,6 +340,7 @@ def test_students_fetch_and_submit_in_the_assignment_list(hub, browser):
     hub.nbgrader(hub.instructor, "collect", ASSIGNMENT, "--update", cwd=hub.course_dir)
     put_notebook(hub, hub.a, REPO / "solutions" / ASSIGNMENT / NOTEBOOK)
     hub.steps["a_second"] = submit_in_browser(browser, hub, hub.a, "submitted-a-second")
+    browser.get("about:blank")  # an open JupyterLab keeps polling: leave the CPU to the grader
     assert hub.steps["a_second"] > hub.steps["a_first"]
 
 
@@ -419,7 +397,8 @@ def test_feedback_reaches_each_student_with_their_own_score(hub):
         assert scores, f"no score in {user}'s feedback page"
         assert float(scores[0][0]) == pytest.approx(expected), f"{user}'s feedback shows {scores[0]}"
         assert float(rows[user]["score"]) == pytest.approx(expected)
-        assert not [m for m in SECRET_MARKERS if m in html], f"{user}'s feedback shows a hidden test"
+        # (A's own answer cells may hold solution markers: A submitted the reference notebook.)
+        assert not [m for m in SECRET_MARKERS[2:] if m in html], f"{user}'s feedback shows a hidden test"
 
 
 def test_a_student_cannot_read_another_students_work(hub):
