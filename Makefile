@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build book serve lab release test test-fast bench lint bank lock clean browser linkcheck execute
+.PHONY: setup build book serve lab release hub test test-fast bench lint bank lock clean browser linkcheck execute
 
 setup: $(STAMP)
 
@@ -46,6 +46,15 @@ serve:
 ## Open the student notebooks in JupyterLab (command line and settings: scripts/lab.sh, also used by tests/test_lab.py).
 lab: setup
 	bash scripts/lab.sh
+
+## A demo class on JupyterHub (as root): creates the accounts of hub/course.json, then starts the hub on
+## 127.0.0.1 (a free port unless HUB_PORT is set; the URL and the password file are printed). Ctrl-C stops it.
+## `$(BIN)/python hub/create_users.py --remove` deletes the accounts again.
+HUB_PORT ?=
+hub: setup
+	@[ "$$(id -u)" = 0 ] || { echo "make hub must run as root: LocalProcessSpawner starts servers as the course's Unix users"; exit 1; }
+	$(BIN)/python hub/create_users.py
+	QKV_HUB_PORT=$(HUB_PORT) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyterhub -f hub/jupyterhub_config.py
 
 ## Regenerate notebooks/ (the nbgrader release) from solutions/.
 release: setup
