@@ -136,14 +136,34 @@ class ReverseModel(nn.Module):
         return out[:, 1:]
 
 
+HELD_OUT_MODULUS = 11
+
+
+def is_held_out(src: torch.Tensor) -> torch.Tensor:
+    """(B,) bool: the rows that training never sees, those whose checksum sum_i (i + 1) * id_i is 0 mod 11.
+
+    Padding (id 0) adds nothing, so the rule only depends on the real symbols. The pages test on these rows only.
+    """
+    weights = torch.arange(1, src.shape[1] + 1)
+    return (src * weights).sum(dim=1) % HELD_OUT_MODULUS == 0
+
+
 def reversal_batch(n: int, min_len: int, max_len: int, n_symbols: int,
                    generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """Random source rows (right-padded with PAD) and their reversed targets, each ending with EOS."""
+    """Random training rows (right-padded with PAD), none of them held out, and their reversed targets + EOS."""
     lengths = torch.randint(min_len, max_len + 1, (n,), generator=generator)
     width = int(lengths.max())
     symbols = torch.randint(FIRST_SYMBOL, FIRST_SYMBOL + n_symbols, (n, width), generator=generator)
     keep = torch.arange(width)[None, :] < lengths[:, None]
     src = torch.where(keep, symbols, torch.full_like(symbols, PAD))
+    # Move a held-out row out of the held-out set: bump its last symbol (changes the checksum by a
+    # non-multiple of 11, since lengths stay below 11).
+    bump = is_held_out(src)
+    last = lengths - 1
+    rows = torch.arange(n)[bump]
+    bumped = (src[rows, last[bump]] - FIRST_SYMBOL + 1) % n_symbols + FIRST_SYMBOL
+    src[rows, last[bump]] = bumped
+    assert not bool(is_held_out(src).any()), "a training row is in the held-out set"
     tgt = torch.full((n, width + 1), PAD, dtype=torch.long)
     for i, length in enumerate(lengths.tolist()):
         tgt[i, :length] = src[i, :length].flip(0)

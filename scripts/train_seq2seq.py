@@ -5,7 +5,8 @@ Run from the repository root (well under a minute of CPU time):
     .venv/bin/python scripts/train_seq2seq.py
 
 It trains ``instructor.seq2seq.ReverseModel`` with teacher forcing on random symbol strings of
-length 1 to ``--train-max`` (10 by default), and writes
+length 1 to ``--train-max`` (10 by default), never on the held-out strings (``instructor.seq2seq.is_held_out``:
+checksum sum_i (i + 1) * id_i divisible by 11), and writes
 
 * ``assets/06_seq2seq/reverser.pt``: the model, scripted (``torch.jit.load`` it; no Python source needed);
 * ``assets/06_seq2seq/training_log.csv``: step, CPU seconds, training loss, teacher-forced token accuracy.
@@ -41,6 +42,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if not 1 <= args.train_max < 11:
+        parser.error("--train-max must be between 1 and 10 (the held-out rule needs lengths below 11)")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
