@@ -1,0 +1,10 @@
+# Mistake: eos ignored: every row runs to max_len with whatever the model says.
+def greedy_decode(model, src, max_len, bos, eos):
+    ys = torch.full((src.shape[0], 1), bos, dtype=torch.long, device=src.device)
+    finished = torch.zeros(src.shape[0], dtype=torch.bool, device=src.device)
+    with torch.no_grad():
+        for _ in range(max_len):
+            next_id = model(src, ys)[:, -1].argmax(dim=-1)
+            ys = torch.cat([ys, next_id[:, None]], dim=1)
+            finished = finished | (next_id == eos)
+    return ys
