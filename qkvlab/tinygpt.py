@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import warnings
 from pathlib import Path
 
 import torch
@@ -67,10 +68,9 @@ class CausalSelfAttention(nn.Module):
 
     def __init__(self, d_model: int, n_heads: int):
         super().__init__()
-        if d_model % n_heads != 0:
+        if d_model % n_heads:
             raise ValueError(f"n_heads={n_heads} must divide d_model={d_model}")
-        self.d_model = d_model
-        self.n_heads = n_heads
+        self.d_model, self.n_heads = d_model, n_heads
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.proj = nn.Linear(d_model, d_model)
 
@@ -182,7 +182,9 @@ def load_tiny_gpt(path: Path | str = SCRIPTED) -> tuple[torch.jit.ScriptModule, 
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: the course's assets/ folder is incomplete")
     extra = {"chars.txt": "", "info.json": ""}
-    model = torch.jit.load(str(path), map_location="cpu", _extra_files=extra)
+    with warnings.catch_warnings():  # torch 2.13 marks TorchScript deprecated; a page must not print that
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model = torch.jit.load(str(path), map_location="cpu", _extra_files=extra)
     model.eval()
     return model, CharTokenizer(extra["chars.txt"].decode("utf-8")), json.loads(extra["info.json"])
 
