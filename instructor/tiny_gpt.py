@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from instructor.tiny_gpt_script import MLP  # the same module in the compiled model
 from qkvlab.tinygpt import CHECKPOINT, CausalSelfAttention, CharTokenizer, KVCache, get_batch
 
 
@@ -32,18 +33,6 @@ class GPTConfig:
     n_heads: int = 4
     n_layers: int = 4
     d_ff: int = 512
-
-
-class MLP(nn.Module):
-    """fc1 (d_model -> d_ff), GELU, fc2 (d_ff -> d_model), at each position separately."""
-
-    def __init__(self, d_model: int, d_ff: int):
-        super().__init__()
-        self.fc1 = nn.Linear(d_model, d_ff)
-        self.fc2 = nn.Linear(d_ff, d_model)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc2(F.gelu(self.fc1(x)))
 
 
 class Block(nn.Module):

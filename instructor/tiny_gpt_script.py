@@ -72,7 +72,9 @@ class ScriptedAttention(nn.Module):
         self.v_cache = torch.zeros(0)
 
 
-class ScriptedMLP(nn.Module):
+class MLP(nn.Module):
+    """fc1 (d_model -> d_ff), GELU, fc2 (d_ff -> d_model), at each position separately."""
+
     def __init__(self, d_model: int, d_ff: int):
         super().__init__()
         self.fc1 = nn.Linear(d_model, d_ff)
@@ -88,7 +90,7 @@ class ScriptedBlock(nn.Module):
         self.ln1 = nn.LayerNorm(d_model)
         self.attn = ScriptedAttention(d_model, n_heads)
         self.ln2 = nn.LayerNorm(d_model)
-        self.ff = ScriptedMLP(d_model, d_ff)
+        self.ff = MLP(d_model, d_ff)
 
     def forward(self, x: torch.Tensor, use_cache: bool = False) -> torch.Tensor:
         x = x + self.attn(self.ln1(x), use_cache)

@@ -483,3 +483,104 @@ def test_graded_kernel_reaches_only_the_learner_kit(tmp_path):
     assert not report["unreadable"], report["unreadable"]
     assert sorted(report["kit_files"]) == sorted(learner_kit.plan()), "the kernel's kit differs from an export"
     assert report["total"] >= len(report["kit_files"]) + 1  # its own working folder too
+
+
+# --------------------------------------------------------------------------- (c) a clean copy on a fresh virtualenv
+
+
+def fresh_virtualenv(folder: Path) -> Path:
+    """A new virtualenv in ``folder/.venv`` that reuses, read-only, the pinned packages this repository's
+    virtualenv holds (a .pth line, like --system-site-packages: nothing is downloaded; only requirements.txt's
+    packages are there, and this repository's own editable qkvlab is NOT: .pth files of a folder added that way
+    are not run). The console scripts the learner Makefile calls are written the way pip writes them, and the
+    local MathJax that scripts/install_site_deps.sh would fetch from npm is linked from this virtualenv."""
+    import importlib.metadata
+    import sysconfig
+
+    venv = folder / ".venv"
+    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True)
+    shared = sysconfig.get_paths()["purelib"]
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    (site / "_qkv_shared_packages.pth").write_text(shared + "\n", encoding="utf-8")
+    wanted = {"jupyter-book", "jupyter", "jupyter-lab", "nbgrader"}
+    for dist in importlib.metadata.distributions(path=[shared]):
+        for entry in dist.entry_points:
+            if entry.group == "console_scripts" and entry.name in wanted:
+                script = venv / "bin" / entry.name
+                script.write_text(f"#!{venv}/bin/python\nimport sys\nfrom {entry.module} import {entry.attr}\n"
+                                  f"sys.exit({entry.attr}())\n", encoding="utf-8")
+                script.chmod(0o755)
+    mathjax = Path(sys.prefix) / "share" / "qkv-site"
+    if mathjax.is_dir():
+        (venv / "share").mkdir(exist_ok=True)
+        (venv / "share" / "qkv-site").symlink_to(mathjax, target_is_directory=True)
+    return venv
+
+
+SETUP_CELLS = r'''
+import json, sys
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+path = Path(sys.argv[1])
+nb = nbformat.read(path, as_version=4)
+nb.cells = [c for c in nb.cells if c.cell_type == "code"][:2]  # the hosted set-up cell and the imports
+nb.cells.append(nbformat.v4.new_code_cell("import qkvlab; print('QKVLAB=' + qkvlab.__file__)"))
+NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+print([o.get("text", "") for o in nb.cells[-1].outputs][0].strip())
+'''
+
+
+def with_reference_answers(student: Path, assignment: str) -> dict:
+    """The student notebook with every solution cell replaced by the reference's (matched by grade_id)."""
+    reference = {nbgrader_meta(c).get("grade_id"): c["source"] for c in cells(assignment) if nbgrader_meta(c)}
+    nb = json.loads(student.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if nbgrader_meta(cell).get("solution"):
+            source = "".join(reference[nbgrader_meta(cell)["grade_id"]])
+            cell["source"] = re.sub(r"^\s*### (BEGIN|END) SOLUTION\n", "", source, flags=re.M)
+    return nb
+
+
+@pytest.mark.slow
+def test_fresh_copy_of_the_kit_builds_runs_and_grades(kit, tmp_path):
+    copy = tmp_path / "learner"
+    shutil.copytree(kit, copy, symlinks=False)
+    venv = fresh_virtualenv(copy)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
+    # 1. the README's first command, without its last step (serving): set up, execute the pages, build with -W
+    readme = (copy / "README.md").read_text(encoding="utf-8")
+    assert "make book" in readme and "make lab" in readme
+    build = subprocess.run(["make", "build", f"PYTHON={sys.executable}"], cwd=copy, env=env, capture_output=True,
+                           text=True, timeout=3600)
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    html = copy / "_build" / "html"
+    assert (html / "index.html").exists() and list(html.glob("book/04_transformer/*.html"))
+    leaks = [leak for leak in leaked_lines(html)
+             if not any(known.split(": ", 2)[2] in leak and Path(known.split(":")[0]).stem in leak
+                        for known in KNOWN_LEAKS)]
+    assert not leaks, "solution or hidden-test lines on the website:\n" + "\n".join(leaks[:30])
+    # 2. the README's second command opens notebooks/: every notebook's set-up cells run, on the kit's qkvlab
+    python = venv / "bin" / "python"
+    for notebook in sorted(copy.glob("notebooks/*/*.ipynb")):
+        run = subprocess.run([str(python), "-c", SETUP_CELLS, str(notebook)], cwd=copy, env=env,
+                             capture_output=True, text=True, timeout=900)
+        assert run.returncode == 0, f"{notebook.name}: {run.stderr[-3000:]}"
+        assert f"QKVLAB={copy}/qkvlab/__init__.py" in run.stdout, run.stdout
+    # 3. the reference answers pasted into the kit's notebooks get full marks from this repository's grader
+    for assignment in ASSIGNMENTS:
+        name = course.notebook_name(assignment)
+        folder = tmp_path / "class" / assignment
+        folder.mkdir(parents=True)
+        nb = with_reference_answers(copy / "notebooks" / assignment / f"{name}.ipynb", assignment)
+        (folder / "reference.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+        out = tmp_path / "grades" / assignment
+        graded = subprocess.run([sys.executable, "-m", "autograder", "grade", assignment, str(folder), "--out",
+                                 str(out), "--quiet", "--skip-demo"], cwd=REPO, capture_output=True, text=True,
+                                timeout=1800)
+        assert graded.returncode == 0, graded.stdout + graded.stderr
+        row = next(iter(__import__("csv").DictReader(open(out / "grades.csv", encoding="utf-8"))))
+        points = {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"]) for c in cells(assignment)
+                  if nbgrader_meta(c).get("grade") and c["cell_type"] == "code"}
+        assert row["status"] == "graded", row
+        assert {k: float(row[k]) for k in points} == points, f"{assignment}: not full marks: {row}"
