@@ -319,7 +319,7 @@ def probe(hide_example: str | None = None) -> dict[str, str]:
         "    out['net'] = 'blocked'\n"
         "out['as'] = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
         "out['nproc'] = resource.getrlimit(resource.RLIMIT_NPROC)[0]\n"
-        "out['hidden'] = [os.listdir(h) == [] for h in p.hide]\n"
+        "out['hidden'] = [not os.path.exists(h) or os.listdir(h) == [] for h in p.hide]\n"  # gone or empty
         "print(json.dumps(out))\n"
     )
     import tempfile
