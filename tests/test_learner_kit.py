@@ -473,8 +473,9 @@ def test_graded_kernel_reaches_only_the_learner_kit(tmp_path):
          str(fixtures), "--quiet", "--timeout", "120"], capture_output=True, text=True, cwd=REPO, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     graded = out / "nbgrader" / "autograded" / student_id("prober") / "00_toy" / "00_toy.ipynb"
-    text = "".join(o.get("text", "") for c in json.loads(graded.read_text(encoding="utf-8"))["cells"]
+    text = "".join("".join(o.get("text", "")) for c in json.loads(graded.read_text(encoding="utf-8"))["cells"]
                    for o in c.get("outputs", []))
+    assert "PROBE" in text, f"the probe printed nothing: {(out / 'grades.csv').read_text(encoding='utf-8')}"
     report = json.loads(text.split("PROBE", 1)[1].splitlines()[0])
     assert "/qkv-kernels-" in report["kit"] and report["kit"].endswith(".learner-kit"), report["kit"]
     assert report["qkvlab"].startswith(report["kit"] + "/"), "the kernel imported qkvlab from outside the kit"
