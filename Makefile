@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build book serve lab release hub test test-fast bench lint bank lock clean browser linkcheck execute
+.PHONY: setup build book serve lab release hub test test-fast bench lint bank lock clean browser linkcheck execute learner-kit
 
 setup: $(STAMP)
 
@@ -59,6 +59,11 @@ hub: setup
 ## Regenerate notebooks/ (the nbgrader release) from solutions/.
 release: setup
 	$(BIN)/python -m autograder release
+
+## The learner repository (no solutions, tests, grader or instructor code): make learner-kit KIT=../qkv-learner
+KIT ?= _build/learner-kit
+learner-kit: setup
+	$(BIN)/python -m autograder export-learner $(KIT)
 
 ## Everything CI checks (installs Chromium for the website tests when needed).
 test: setup browser

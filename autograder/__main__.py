@@ -7,6 +7,7 @@ COMMANDS = {
     "release": ("autograder.release", "regenerate notebooks/ (the student release) from solutions/"),
     "grade": ("autograder.grade", "grade a class's submissions in isolation"),
     "bench": ("autograder.bench", "measure the grader's speed goals"),
+    "export-learner": ("autograder.learner_kit", "write the learner repository (no solutions, tests or grader)"),
 }
 
 

@@ -990,6 +990,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="qkv-grade-"))  # 0700: kernels cannot enter
     kernels = Path(tempfile.mkdtemp(prefix="qkv-kernels-"))
     os.chmod(kernels, 0o711)
+    from autograder import sandbox  # the kernels see a learner kit exported here, never this repository:
+    sandbox.use_learner_kit(kernels / ".learner-kit")  # before the workers start (they inherit its path)
     t0 = time.monotonic()
     timings: dict[str, float] = {}
     try:

@@ -7,8 +7,11 @@ The grader starts every kernel through this module::
 which, before ``exec``-ing the kernel, applies what the machine allows:
 
 * a new network namespace (no network, not even the host's loopback);
-* a new mount namespace in which the solutions, the bank, the tests, the
-  gradebook and the grader's workspace are hidden under empty tmpfs mounts;
+* a new mount namespace in which every non-system top-level folder (/tmp, /home,
+  /root, /work, ...) is an empty tmpfs, with only the interpreter, the virtualenv
+  and the learner kit (:func:`use_learner_kit`) bound back: the kernel sees the
+  files learners get, never this repository (solutions, bank, tests, book,
+  scripts, instructor code), the gradebook or other submissions;
 * resource limits: address space (memory), number of processes/threads, file
   size, no core dumps;
 * an unprivileged, throwaway uid/gid (one per submission, so a fork bomb or a
@@ -215,10 +218,31 @@ def apply(policy: Policy) -> list[str]:
     return problems
 
 
+#: Environment variable naming the exported learner kit that kernels see (set by :func:`use_learner_kit`;
+#: inherited by the grader's worker processes, so set it before they start).
+KIT_ENV = "QKV_LEARNER_KIT"
+
+
+def use_learner_kit(folder: str | os.PathLike) -> str:
+    """Export the learner kit into ``folder`` and make every kernel started from now on see it (and not this
+    repository): :func:`needed_paths` binds it into the kernel's mount namespace and :func:`kernel_environment`
+    puts it first on the kernel's ``PYTHONPATH``, ahead of the editable install's finder (which points at the
+    repository, hidden in the sandbox). ``folder``'s parent must be enterable by the kernel's throwaway user."""
+    from autograder.learner_kit import export
+
+    export(folder)
+    os.environ[KIT_ENV] = os.path.realpath(folder)
+    return os.environ[KIT_ENV]
+
+
 def needed_paths() -> list[str]:
-    """What a kernel must be able to read: the interpreter, the virtualenv, the repository (qkvlab)."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return sorted({sys.base_prefix, sys.prefix, os.path.realpath(sys.executable), repo})
+    """What a kernel must be able to read: the interpreter, the virtualenv, the learner kit (qkvlab, data, assets).
+
+    Not the repository: without a learner kit (:func:`use_learner_kit`), a kernel cannot import ``qkvlab``."""
+    paths = {sys.base_prefix, sys.prefix, os.path.realpath(sys.executable)}
+    if os.environ.get(KIT_ENV):
+        paths.add(os.environ[KIT_ENV])
+    return sorted(paths)
 
 
 def kernel_environment(workdir: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -243,6 +267,8 @@ def kernel_environment(workdir: str, extra: dict[str, str] | None = None) -> dic
         TOKENIZERS_PARALLELISM="false",
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
+    if os.environ.get(KIT_ENV):  # the kit's qkvlab, not the repository's (PathFinder runs before editable finders)
+        env["PYTHONPATH"] = os.environ[KIT_ENV]
     if extra:
         env.update(extra)
     return env
@@ -293,7 +319,7 @@ def probe(hide_example: str | None = None) -> dict[str, str]:
         "    out['net'] = 'blocked'\n"
         "out['as'] = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
         "out['nproc'] = resource.getrlimit(resource.RLIMIT_NPROC)[0]\n"
-        "out['hidden'] = [os.listdir(h) == [] for h in p.hide]\n"
+        "out['hidden'] = [not os.path.exists(h) or os.listdir(h) == [] for h in p.hide]\n"  # gone or empty
         "print(json.dumps(out))\n"
     )
     import tempfile

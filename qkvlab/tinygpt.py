@@ -1,23 +1,23 @@
-"""A tiny character-level GPT for chapter 4: the given attention module, the model the
-training script trains, checkpoints, batches, evaluation and sampling.
+"""Chapter 4's given pieces: the attention module, characters <-> integers, batches, and the
+trained tiny GPT as a black box.
 
 * :class:`CausalSelfAttention` is the attention module that chapter 4's exercises build on.
   It is *given* (read-only), so a learner who has not finished chapter 3 can still do
   chapter 4. It calls PyTorch's fused ``F.scaled_dot_product_attention`` with a causal
   mask rather than spelling the softmax out: writing that by hand is chapter 3's exercise.
-* :class:`CharGPT` is the model that ``scripts/train_tiny_gpt.py`` trains and that the
-  chapter's pages load from :data:`CHECKPOINT`. Its parameter names follow the contract of
-  the ``04_transformer`` assignment (``tok_emb``, ``pos_emb``, ``blocks.i.ln1`` ...), so the
-  learner's own ``TinyGPT`` can load the same weights. It uses ``nn.LayerNorm``; the
-  learner writes their own.
+* :func:`load_tiny_gpt` loads the trained character-level model that the chapter's pages
+  study. It is a compiled TorchScript file (``assets/tiny_gpt/tiny_gpt.ts``), not Python
+  source: the model is what the exercises ask you to write, so its code is not shipped here.
+  Its parameter names follow the assignment's contract, and ``assets/tiny_gpt/tiny_gpt.pt``
+  holds the same weights for your own ``TinyGPT``.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import math
-import time
-from dataclasses import asdict, dataclass
+import warnings
 from pathlib import Path
 
 import torch
@@ -25,8 +25,10 @@ import torch.nn.functional as F
 from torch import nn
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-#: The checkpoint that ``scripts/train_tiny_gpt.py`` writes and the pages load.
+#: The trained weights, the alphabet and the training settings (``torch.load``; for your own TinyGPT).
 CHECKPOINT = REPO_ROOT / "assets" / "tiny_gpt" / "tiny_gpt.pt"
+#: The same model compiled with TorchScript, loaded by :func:`load_tiny_gpt` (the pages use it).
+SCRIPTED = REPO_ROOT / "assets" / "tiny_gpt" / "tiny_gpt.ts"
 #: Its log: one row per evaluation (step, seconds, train loss, validation loss).
 TRAINING_LOG = REPO_ROOT / "assets" / "tiny_gpt" / "training_log.csv"
 
@@ -66,10 +68,9 @@ class CausalSelfAttention(nn.Module):
 
     def __init__(self, d_model: int, n_heads: int):
         super().__init__()
-        if d_model % n_heads != 0:
+        if d_model % n_heads:
             raise ValueError(f"n_heads={n_heads} must divide d_model={d_model}")
-        self.d_model = d_model
-        self.n_heads = n_heads
+        self.d_model, self.n_heads = d_model, n_heads
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.proj = nn.Linear(d_model, d_model)
 
@@ -118,108 +119,13 @@ class CausalSelfAttention(nn.Module):
         return F.scaled_dot_product_attention(q, k, eye, is_causal=True)
 
 
-# --------------------------------------------------------------------------------------
-# The model that the training script trains (nanoGPT-like, pre-norm)
-# --------------------------------------------------------------------------------------
-@dataclass
-class GPTConfig:
-    vocab_size: int = 65
-    max_len: int = 64
-    d_model: int = 128
-    n_heads: int = 4
-    n_layers: int = 4
-    d_ff: int = 512
-
-
-class MLP(nn.Module):
-    """fc1 (d_model -> d_ff), GELU, fc2 (d_ff -> d_model), at each position separately."""
-
-    def __init__(self, d_model: int, d_ff: int):
-        super().__init__()
-        self.fc1 = nn.Linear(d_model, d_ff)
-        self.fc2 = nn.Linear(d_ff, d_model)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc2(F.gelu(self.fc1(x)))
-
-
-class Block(nn.Module):
-    """Pre-norm block: x + attn(ln1(x)), then + ff(ln2(x))."""
-
-    def __init__(self, d_model: int, n_heads: int, d_ff: int):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(d_model)
-        self.attn = CausalSelfAttention(d_model, n_heads)
-        self.ln2 = nn.LayerNorm(d_model)
-        self.ff = MLP(d_model, d_ff)
-
-    def forward(self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0) -> torch.Tensor:
-        x = x + self.attn(self.ln1(x), cache, layer)
-        return x + self.ff(self.ln2(x))
-
-
-class CharGPT(nn.Module):
-    """Token and position embeddings, ``n_layers`` pre-norm blocks, a final LayerNorm and
-    a linear head over the vocabulary. ``forward(idx)``: (B, T) long -> (B, T, vocab) logits.
-    """
-
-    def __init__(self, config: GPTConfig):
-        super().__init__()
-        self.config = config
-        c = config
-        self.tok_emb = nn.Embedding(c.vocab_size, c.d_model)
-        self.pos_emb = nn.Embedding(c.max_len, c.d_model)
-        self.blocks = nn.ModuleList(Block(c.d_model, c.n_heads, c.d_ff) for _ in range(c.n_layers))
-        self.ln_f = nn.LayerNorm(c.d_model)
-        self.lm_head = nn.Linear(c.d_model, c.vocab_size)
-        self.apply(self._init_weights)
-        # GPT-2's trick: shrink the layers that write into the residual stream, so the
-        # stream's variance does not grow with depth at initialisation.
-        for name, p in self.named_parameters():
-            if name.endswith(("attn.proj.weight", "ff.fc2.weight")):
-                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * c.n_layers))
-
-    @staticmethod
-    def _init_weights(module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.normal_(module.weight, mean=0.0, std=0.02)
-            nn.init.zeros_(module.bias)
-        elif isinstance(module, nn.Embedding):
-            nn.init.normal_(module.weight, mean=0.0, std=0.02)
-
-    @property
-    def max_len(self) -> int:
-        return self.config.max_len
-
-    def forward(self, idx: torch.Tensor, cache: KVCache | None = None,
-                return_hidden: bool = False):
-        """(B, T) long -> (B, T, vocab) logits.
-
-        ``cache``: see :class:`KVCache`; positions continue from ``len(cache)``.
-        ``return_hidden=True`` also returns the residual stream after the embeddings
-        and after each block: a list of ``n_layers + 1`` tensors of shape (B, T, d_model).
-        """
-        B, T = idx.shape
-        start = 0 if cache is None else len(cache)
-        if start + T > self.config.max_len:
-            raise ValueError(f"sequence of length {start + T} is longer than max_len={self.config.max_len}")
-        pos = torch.arange(start, start + T, device=idx.device)
-        x = self.tok_emb(idx) + self.pos_emb(pos)
-        hidden = [x]
-        for i, block in enumerate(self.blocks):
-            x = block(x, cache, i)
-            hidden.append(x)
-        logits = self.lm_head(self.ln_f(x))
-        return (logits, hidden) if return_hidden else logits
-
-
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable numbers in ``model``."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 # --------------------------------------------------------------------------------------
-# Characters <-> integers, batches, loss
+# Characters <-> integers, batches, the trained model
 # --------------------------------------------------------------------------------------
 class CharTokenizer:
     """Maps each distinct character of a text to an integer (sorted order)."""
@@ -244,80 +150,10 @@ def get_batch(data: torch.Tensor, batch_size: int, block_size: int,
     """Random windows of ``block_size`` tokens: returns (B, block_size) ids.
 
     The model reads the whole window; the prediction at position t is scored against
-    the token at t + 1 (see :func:`shifted_cross_entropy`).
+    the token at t + 1 (the shifted-target loss).
     """
     starts = torch.randint(len(data) - block_size, (batch_size,), generator=generator)
     return torch.stack([data[s:s + block_size] for s in starts.tolist()])
-
-
-def shifted_cross_entropy(logits: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy of the prediction at t against the token at t + 1."""
-    return F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), idx[:, 1:].reshape(-1))
-
-
-@torch.no_grad()
-def evaluate(model: CharGPT, data: torch.Tensor, block_size: int, batch_size: int = 32,
-             n_batches: int = 20, seed: int = 1234) -> float:
-    """Mean loss (nats per character) on ``n_batches`` fixed random windows of ``data``."""
-    was_training = model.training
-    model.eval()
-    g = torch.Generator().manual_seed(seed)
-    losses = [shifted_cross_entropy(model(b), b).item()
-              for b in (get_batch(data, batch_size, block_size, g) for _ in range(n_batches))]
-    model.train(was_training)
-    return sum(losses) / len(losses)
-
-
-@torch.no_grad()
-def sample(model: CharGPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
-           generator: torch.Generator | None = None, use_cache: bool = False) -> torch.Tensor:
-    """Extend ``idx`` (B, T) by ``max_new_tokens`` sampled tokens.
-
-    ``use_cache=True`` feeds only the newest token through the model at each step (the
-    key-value cache); it needs ``T + max_new_tokens <= max_len``. Without it, the whole
-    (cropped) context goes through the model again at every step.
-    """
-    model.eval()
-    cache = KVCache(len(model.blocks)) if use_cache else None
-    out = idx
-    step_input = idx
-    for _ in range(max_new_tokens):
-        if cache is None:
-            step_input = out[:, -model.max_len:]
-        logits = model(step_input, cache)[:, -1]
-        if temperature == 0:
-            nxt = logits.argmax(dim=-1, keepdim=True)
-        else:
-            probs = F.softmax(logits / temperature, dim=-1)
-            nxt = torch.multinomial(probs, 1, generator=generator)
-        out = torch.cat([out, nxt], dim=1)
-        step_input = nxt
-    return out
-
-
-# --------------------------------------------------------------------------------------
-# Checkpoints and training
-# --------------------------------------------------------------------------------------
-def save_checkpoint(path: Path, model: CharGPT, tokenizer: CharTokenizer, extra: dict | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"config": asdict(model.config), "chars": tokenizer.chars,
-                "state_dict": model.state_dict(), "extra": extra or {}}, path)
-
-
-def load_checkpoint(path: Path | str = CHECKPOINT) -> tuple[CharGPT, CharTokenizer, dict]:
-    """Load a checkpoint written by ``scripts/train_tiny_gpt.py``.
-
-    Returns ``(model, tokenizer, extra)``; the model is in eval mode, ``extra`` holds the
-    training settings and final losses.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `.venv/bin/python scripts/train_tiny_gpt.py` first")
-    ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    model = CharGPT(GPTConfig(**ckpt["config"]))
-    model.load_state_dict({k: v.float() for k, v in ckpt["state_dict"].items()})
-    model.eval()
-    return model, CharTokenizer(ckpt["chars"]), ckpt["extra"]
 
 
 def read_training_log(path: Path | str = TRAINING_LOG) -> dict[str, list[float]]:
@@ -327,87 +163,47 @@ def read_training_log(path: Path | str = TRAINING_LOG) -> dict[str, list[float]]
     return {key: [float(r[key]) for r in rows] for key in rows[0]}
 
 
-@dataclass
-class TrainConfig:
-    time_budget: float = 180.0   # seconds on `clock`, evaluations included
-    batch_size: int = 32
-    block_size: int = 64
-    lr: float = 4e-3
-    min_lr: float = 4e-4
-    warmup_steps: int = 50
-    weight_decay: float = 0.05
-    eval_every: float = 15.0     # seconds between evaluations
-    eval_batches: int = 10
-    seed: int = 0
-    #: "wall": wall-clock seconds; "cpu": CPU seconds of this process (all its threads), which
-    #: on a machine shared with other jobs measures the work done rather than the waiting.
-    clock: str = "wall"
+def load_tiny_gpt(path: Path | str = SCRIPTED) -> tuple[torch.jit.ScriptModule, CharTokenizer, dict]:
+    """Load the trained tiny GPT (TorchScript) with its tokenizer and training settings.
 
+    Returns ``(model, tokenizer, info)``; the model is in eval mode. What the compiled model offers:
 
-def train(model: CharGPT, train_data: torch.Tensor, val_data: torch.Tensor, cfg: TrainConfig,
-          progress=None, log_path: Path | None = None) -> list[dict]:
-    """Train with AdamW for ``cfg.time_budget`` seconds (on ``cfg.clock``).
-
-    The learning rate warms up over ``warmup_steps`` steps, then follows a cosine from
-    ``lr`` down to ``min_lr`` over the *time* budget, so the schedule finishes on time on
-    a fast or a slow machine. Returns the log rows (also written to ``log_path`` as CSV).
-    ``progress``: an optional tqdm-like bar with ``update(n)`` and ``set_postfix``.
+    * ``model(idx)``: (B, T) long -> (B, T, vocab) logits;
+    * ``model.hidden_states(idx)``: the residual stream after the embeddings and after each block,
+      a list of ``n_layers + 1`` tensors of shape (B, T, d_model);
+    * ``model.forward_cached(idx)``: logits of new positions only, with the key-value cache kept inside
+      the model (``clear_cache()``, ``cache_length()``, ``cached_keys()``, ``cached_values()``);
+    * ``model.sample(idx, max_new_tokens, temperature, generator, use_cache)``: text from *this* model;
+    * submodules ``tok_emb``, ``pos_emb``, ``blocks`` (``list(model.blocks.children())``: each with ``ln1``,
+      ``attn`` (with ``attention_weights(x)``), ``ln2``, ``ff`` with ``fc1`` and ``fc2``), ``ln_f``, ``lm_head``;
+      sizes ``vocab_size``, ``max_len``, ``d_model``, ``n_heads``, ``n_layers``, ``d_ff``.
     """
-    g = torch.Generator().manual_seed(cfg.seed)
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.99))
-    rows: list[dict] = []
-    writer = None
-    if log_path is not None:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_file = open(log_path, "w", newline="")
-        writer = csv.DictWriter(log_file, fieldnames=["step", "seconds", "wall_seconds", "train_loss", "val_loss",
-                                                      "lr"])
-        writer.writeheader()
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: the course's assets/ folder is incomplete")
+    extra = {"chars.txt": "", "info.json": ""}
+    with warnings.catch_warnings():  # torch 2.13 marks TorchScript deprecated; a page must not print that
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model = torch.jit.load(str(path), map_location="cpu", _extra_files=extra)
+    model.eval()
+    return model, CharTokenizer(extra["chars.txt"].decode("utf-8")), json.loads(extra["info.json"])
 
-    def log(step: int, seconds: float, lr: float) -> None:
-        row = {"step": step, "seconds": round(seconds, 2),
-               "wall_seconds": round(time.perf_counter() - wall_start, 2),
-               "train_loss": round(evaluate(model, train_data, cfg.block_size, 16, cfg.eval_batches), 4),
-               "val_loss": round(evaluate(model, val_data, cfg.block_size, 16, cfg.eval_batches), 4),
-               "lr": f"{lr:.2e}"}
-        rows.append(row)
-        if writer is not None:
-            writer.writerow(row)
-            log_file.flush()
-        if progress is not None:
-            progress.set_postfix(val=row["val_loss"], train=row["train_loss"])
 
-    model.train()
-    clock = time.process_time if cfg.clock == "cpu" else time.perf_counter
-    wall_start = time.perf_counter()
-    start = clock()
-    step, next_eval, lr = 0, cfg.eval_every, cfg.lr
-    log(0, 0.0, 0.0)
-    # The clock includes the evaluations.
-    while (elapsed := clock() - start) < cfg.time_budget:
-        frac = min(elapsed / cfg.time_budget, 1.0)
-        lr = cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * frac))
-        lr *= min(1.0, (step + 1) / cfg.warmup_steps)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        batch = get_batch(train_data, cfg.batch_size, cfg.block_size, g)
-        loss = shifted_cross_entropy(model(batch), batch)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        step += 1
-        now = clock() - start
-        if progress is not None:
-            progress.update(round(min(now, cfg.time_budget) - min(elapsed, cfg.time_budget), 2))
-        if now >= next_eval:
-            log(step, clock() - start, lr)
-            next_eval += cfg.eval_every
-    if rows[-1]["step"] != step:
-        log(step, clock() - start, lr)
-    if writer is not None:
-        log_file.close()
-    return rows
+def reinitialise(model: nn.Module, n_layers: int, generator: torch.Generator | None = None) -> nn.Module:
+    """Give a loaded tiny GPT fresh random weights, in place, as before training (GPT-2's scheme).
+
+    Matrices and embeddings ~ N(0, 0.02); the two layers of each block that write into the residual stream
+    ~ N(0, 0.02 / sqrt(2 n_layers)), so the stream's variance does not grow with depth; biases 0; layer-norm
+    gains 1. For the pages' experiments with untrained models.
+    """
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if ".ln" in "." + name and name.endswith("weight"):
+                p.fill_(1.0)
+            elif name.endswith("bias"):
+                p.zero_()
+            elif name.endswith(("attn.proj.weight", "ff.fc2.weight")):
+                p.normal_(0.0, 0.02 / math.sqrt(2 * n_layers), generator=generator)
+            else:
+                p.normal_(0.0, 0.02, generator=generator)
+    return model

@@ -10,13 +10,14 @@ budget in CPU time of this process instead (what produced the committed checkpoi
     .venv/bin/python scripts/train_tiny_gpt.py --clock cpu --threads 1
 
 It reads ``data/poetry.txt`` (made by ``scripts/make_poetry_extract.py``), trains
-``qkvlab.tinygpt.CharGPT`` for a fixed time budget with a progress bar, evaluates
+``instructor.tiny_gpt.CharGPT`` (instructor-only code) for a fixed time budget with a progress bar, evaluates
 the training and validation loss (nats per character) every few seconds, and writes
 
 * ``assets/tiny_gpt/tiny_gpt.pt``: the weights, the alphabet and the settings (about 3 MB);
-* ``assets/tiny_gpt/training_log.csv``: step, seconds, train loss, validation loss, lr.
+* ``assets/tiny_gpt/training_log.csv``: step, seconds, train loss, validation loss, lr;
+* ``assets/tiny_gpt/tiny_gpt.ts``: the same model compiled with TorchScript (``scripts/export_tiny_gpt.py``).
 
-The chapter's pages and notebook load these files instead of training.
+The chapter's pages load the compiled model and the notebook the weights, instead of training.
 """
 
 from __future__ import annotations
@@ -33,20 +34,13 @@ import torch
 from tqdm.auto import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run without `pip install -e .`
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import export_tiny_gpt  # noqa: E402 - beside this script
+
+from instructor.tiny_gpt import CharGPT, GPTConfig, evaluate, sample, save_checkpoint
+from instructor.training import TrainConfig, train
 from qkvlab.data import load_poetry
-from qkvlab.tinygpt import (
-    CHECKPOINT,
-    TRAINING_LOG,
-    CharGPT,
-    CharTokenizer,
-    GPTConfig,
-    TrainConfig,
-    count_parameters,
-    evaluate,
-    sample,
-    save_checkpoint,
-    train,
-)
+from qkvlab.tinygpt import CHECKPOINT, TRAINING_LOG, CharTokenizer, count_parameters
 
 
 def main() -> None:
@@ -107,6 +101,8 @@ def main() -> None:
     g = torch.Generator().manual_seed(0)
     prompt = tokenizer.encode("Should you ask me").unsqueeze(0)
     print(tokenizer.decode(sample(model, prompt, 200, temperature=0.8, generator=g)[0]))
+    if args.out == CHECKPOINT:
+        export_tiny_gpt.main()
 
 
 if __name__ == "__main__":
