@@ -43,8 +43,14 @@ ALLOWED_NUMBERS: dict[str, str] = {
 # (page-relative regex, reason): contexts whose numbers are references, not results.
 ALLOWED_CONTEXTS: list[tuple[str, str]] = [
     (r"\b(?:19|20)\d\d\b", "a year (citations)"),
-    (r"(?i)\b(?:chapters?|pages?|sections?|exercises?|experiments?|parts?|questions?|figures?|steps? of the recipe)"
-     r"\s+\d+(?:\s*(?:,|and|or|to|–)\s*\d+)*", "a reference to a chapter, page, section or exercise"),
+    (r"(?i)\b(?:chapters?|pages?|sections?|exercises?|experiments?|parts?|questions?|figures?|steps?)"
+     r"\s+\d+(?:\s*(?:,|and|or|to|–)\s*\d+)*", "a reference to a chapter, page, section, step or exercise"),
+    (r"(?i)\b\d+(?:\.\d+)?(?:\s*to\s*\d+(?:\.\d+)?)?\s*(?:minutes|hours)\s+(?:for|of reading)\b",
+     "a time estimate for the reader"),
+    (r"\b\d/5\b", "a difficulty on the course's scale"),
+    (r"\b[23]-D\b", "2-D and 3-D are words, not figures"),
+    (r"\b\d+(?:-layer| layers| transformer blocks| blocks with| attention heads| heads)\b",
+     "the architecture of a published model or of the model the page builds"),
 ]
 
 NUMBER = re.compile(r"(?<![\w.\-/#])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?%)?(?![\w])")
@@ -74,6 +80,7 @@ def clean_prose(prose: str) -> str:
     prose = re.sub(r"`[^`\n]*`", " ", prose)
     prose = re.sub(r"\]\([^)]*\)", "]", prose)  # link targets
     prose = re.sub(r"^\(.*\)=\s*$", "", prose, flags=re.M)  # labels
+    prose = re.sub(r"^\s*\d+\.\s", " ", prose, flags=re.M)  # numbered-list markers
     return prose
 
 
