@@ -55,7 +55,7 @@ ALLOWED_CONTEXTS: list[tuple[str, str]] = [
      "a time estimate for the reader"),
     (r"\b\d/5\b", "a difficulty on the course's scale"),
     (r"\b[23]-D\b", "2-D and 3-D are words, not figures"),
-    (r"\b\d+(?:-layer| layers| transformer blocks| blocks with| attention heads| heads)\b",
+    (r"\b\d+(?:-layer|\s+layers|\s+transformer\s+blocks|\s+blocks\s+with|\s+attention\s+heads|\s+heads)\b",
      "the architecture of a published model or of the model the page builds"),
 ]
 
