@@ -14,7 +14,7 @@ the output and leave the sentence wrong. So each quoted figure must be tied to c
 * **allowed**: a number that is not computed (years of citations, chapter and page references, sizes of
   published models); the allow-list below is explicit and short, with a reason for each entry.
 
-Prose is the Markdown outside code cells, with maths (``$...$``, ``$$...$$``), inline code, roles, link
+Prose is the Markdown outside code cells plus the alt text of every figure, with maths (``$...$``, ``$$...$$``), inline code, roles, link
 targets, HTML comments and directive options left out. Every number written in digits counts, small ones too.
 The test is data-driven over every ``book/NN_*/*.md`` page, so new chapters are covered when they land.
 Run with ``-s`` (or look at the failure message) to see, page by page, each figure and what ties it.
@@ -67,11 +67,15 @@ GLUE_ROLE = re.compile(r"\{glue(?::text|:)?\}`([^`:]+)(?::[^`]*)?`")
 def split_page(text: str) -> tuple[str, list[str]]:
     """(prose, code cells) of a MyST page."""
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter
-    cells = []
+    cells, alts = [], []
     for body in CODE_CELL.findall(text):
-        body = re.sub(r"\A---\n.*?\n---\n", "", body, flags=re.S)  # cell options (tags, alt text)
+        options = re.match(r"\A---\n(.*?)\n---\n", body, flags=re.S)
+        if options:  # a figure's alt text is prose too: screen readers read it out
+            alt = re.search(r"^\s+alt:\s*(?:>-?)?\s*(.*?)(?=^\s*\w+:|\Z)", options.group(1), re.S | re.M)
+            alts += [" ".join(alt.group(1).split())] if alt else []
+            body = body[options.end():]
         cells.append("\n".join(line for line in body.splitlines() if not line.startswith(":")))
-    prose = CODE_CELL.sub("", text)
+    prose = CODE_CELL.sub("", text) + "".join(f"\n\nFigure alt text: {a}\n" for a in alts)
     return prose, cells
 
 
@@ -179,6 +183,8 @@ def test_the_extractor_sees_what_it_must():
     text = clean_prose(prose)
     figures = [m.group() for m in NUMBER.finditer(text)]
     assert figures == ["0.87", "12%", "10", "2021", "3"], figures
+    figure = "```{code-cell} ipython3\n---\nmystnb:\n  image:\n    alt: >-\n      Rises to 0.42.\n---\nx = 1\n```\n"
+    assert [m.group() for m in NUMBER.finditer(clean_prose(split_page(figure)[0]))] == ["0.42"]
     assert GLUE_ROLE.findall(prose) == ["top"]
     strings, values, literals = asserted_and_literal(cells)
     assert "0.87" in strings and 10 in literals and "12%" not in strings
