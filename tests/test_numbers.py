@@ -14,8 +14,10 @@ the output and leave the sentence wrong. So each quoted figure must be tied to c
 * **allowed**: a number that is not computed (years of citations, chapter and page references, sizes of
   published models); the allow-list below is explicit and short, with a reason for each entry.
 
-Prose is the Markdown outside code cells plus the alt text of every figure, with maths (``$...$``, ``$$...$$``), inline code, roles, link
-targets, HTML comments and directive options left out. Every number written in digits counts, small ones too.
+Prose is the Markdown outside code cells plus the alt text of every figure, with maths (``$...$``,
+``$$...$$``), inline code, roles, link targets, HTML comments and directive options left out. Every number
+written in digits counts, small ones too. (Numbers written as words are not seen: write computed figures
+in digits.)
 The test is data-driven over every ``book/NN_*/*.md`` page, so new chapters are covered when they land.
 Run with ``-s`` (or look at the failure message) to see, page by page, each figure and what ties it.
 """
