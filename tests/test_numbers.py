@@ -50,7 +50,7 @@ ALLOWED_NUMBERS: dict[str, dict[str, str]] = {
 }
 # (page-relative regex, reason): contexts whose numbers are references, not results.
 ALLOWED_CONTEXTS: list[tuple[str, str]] = [
-    (r"\b(?:19|20)\d\d\b", "a year (citations)"),
+    (r"\b(?:19[5-9]|20[0-3])\d\b", "a year (citations)"),
     (r"(?i)\b(?:chapters?|pages?|sections?|exercises?|experiments?|parts?|questions?|figures?|steps?)"
      r"\s+\d+(?:\s*(?:,|and|or|to|–)\s*\d+)*", "a reference to a chapter, page, section, step or exercise"),
     (r"(?i)\b\d+(?:\.\d+)?(?:\s*to\s*\d+(?:\.\d+)?)?\s*(?:minutes|hours)\s+(?:for|of reading)\b",
