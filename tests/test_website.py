@@ -545,3 +545,32 @@ def test_colour_maps_are_colour_blind_safe():
     bad = [f"{p.relative_to(ROOT)}: {name}" for p in sources
            for name in pattern.findall(p.read_text(encoding="utf-8", errors="replace")) if name in UNSAFE_CMAPS]
     assert not bad, "colour maps that are not colour-blind safe (use qkvlab.plots' cividis / PuOr):\n" + "\n".join(bad)
+
+
+# Scroll widths of every <pre> in a page's article: code cells, their outputs and literal blocks.
+PRE_WIDTHS = """
+return Array.from(document.querySelectorAll('article pre, main .bd-article pre')).map(p => ({
+  text: (p.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '')).slice(0, 120),
+  scroll: p.scrollWidth, client: p.clientWidth}));
+"""
+
+
+def test_no_code_block_scrolls_sideways_at_desktop_width(browser, server):
+    """At the book's default (desktop) width, no code cell, output or literal block scrolls horizontally."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": DESKTOP[0], "height": DESKTOP[1], "deviceScaleFactor": 1, "mobile": False})
+    wide, seen = {}, 0
+    try:
+        for docname in built([d for d in PAGES if d.startswith("book/")]):
+            browser.get(f"{server}/{docname}.html")
+            browser.execute_script("return document.fonts.ready.then(() => true)")
+            blocks = browser.execute_script(PRE_WIDTHS)
+            seen += len(blocks)
+            bad = [f"{b['scroll'] - b['client']} px too wide: {b['text']!r}" for b in blocks
+                   if b["scroll"] > b["client"] + 1]
+            if bad:
+                wide[docname] = bad
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert seen, "no <pre> found in any book page: has the theme's markup changed?"
+    assert not wide, f"code blocks that scroll sideways at {DESKTOP[0]} px: {json.dumps(wide, indent=1)[:6000]}"
