@@ -1,0 +1,1 @@
+"""Instructor-only code: never exported to learners, never visible to the graded kernel."""
