@@ -206,6 +206,7 @@ def fit(model: Classifier, train: dict, test: dict, steps: int, batch: int = 64,
         if (step + 1) % eval_every == 0 or step + 1 == steps:
             acc = accuracy(model, test)[mask].float().mean().item()
             log.append({"step": step + 1, "cpu_seconds": round(time.process_time() - start, 2),
+                        "lr": round(schedule(step, warmup, steps, peak), 6),
                         "train_loss": round(sum(losses) / len(losses), 4), "test_accuracy": round(acc, 4)})
             losses = []
     model.eval()
