@@ -1,0 +1,5 @@
+# Mistake: reads weights[..., key, query] (attention from the key to the query).
+def head_scores(weights, query_pos, key_pos):
+    """Mean attention per head."""
+    batch = torch.arange(weights.shape[1]).unsqueeze(1).expand_as(query_pos)
+    return weights.permute(1, 3, 4, 0, 2)[batch, key_pos, query_pos].mean(dim=(0, 1))

@@ -1,0 +1,13 @@
+# Mistake: drops the position embeddings, so the model cannot tell which opener is the matching one.
+def train_brackets(seed: int) -> nn.Module:
+    """Train a bracket model."""
+    torch.manual_seed(seed)
+    data = make_brackets(3000, seed=seed)
+    model = BracketModel(positions=False)
+
+    def get_batch(step):
+        rows = torch.randint(0, len(data["x"]), (64,))
+        return data["x"][rows], data["y"][rows]
+
+    train(model, get_batch, steps=350, peak_lr=1e-2, warmup=30)
+    return model

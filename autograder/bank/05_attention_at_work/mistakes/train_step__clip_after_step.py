@@ -1,0 +1,12 @@
+# Mistake: clips after optimizer.step(), when the unclipped gradient has already been used.
+def train_step(model, batch, optimizer, max_grad_norm):
+    """One step."""
+    x, y = batch
+    model.train()
+    optimizer.zero_grad()
+    logits, _ = model(x)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+    loss.backward()
+    optimizer.step()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+    return loss.item()

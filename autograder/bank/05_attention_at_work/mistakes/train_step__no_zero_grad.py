@@ -1,0 +1,11 @@
+# Mistake: never clears the gradients, so each step adds to the previous ones.
+def train_step(model, batch, optimizer, max_grad_norm):
+    """One step."""
+    x, y = batch
+    model.train()
+    logits, _ = model(x)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+    optimizer.step()
+    return loss.item()
