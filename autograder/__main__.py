@@ -5,7 +5,7 @@ import sys
 
 COMMANDS = {
     "release": ("autograder.release", "regenerate notebooks/ (the student release) from solutions/"),
-    "grade": ("autograder.grade", "grade a class's submissions in isolation"),
+    "grade": ("autograder.engine.cli", "grade a class's submissions in isolation"),
     "bench": ("autograder.bench", "measure the grader's speed goals"),
 }
 

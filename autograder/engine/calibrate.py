@@ -1,0 +1,75 @@
+"""Calibrated limits: before a class is graded, its reference solution is graded once under the same
+limits. If it does not get full marks, grading stops with the limit that broke it and a value that works."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from autograder import course
+from autograder.engine import worker
+from autograder.engine.context import STATUS_TEXT, ClassContext, Result
+from autograder.engine.submissions import Task
+
+REFERENCE_SID = "qkv_calibration_reference"
+MAX_MEMORY_MB = 65536
+MAX_STEPS = 4  # each retry doubles the limit that broke
+
+
+class LimitsTooTight(RuntimeError):
+    """The reference lost points under the options' limits; the message says which and what works."""
+
+
+def full_marks(result: Result) -> bool:
+    auto = [(score, top) for score, top in result.cells.values() if score is not None]
+    return result.status == "ok" and bool(auto) and all(score >= top - 1e-9 for score, top in auto)
+
+
+def lost(result: Result) -> str:
+    cells = [gid for gid, (score, top) in result.cells.items() if score is not None and score < top - 1e-9]
+    return ", ".join(cells) or "every cell"
+
+
+def grade_reference(pool, ctx: ClassContext, opts) -> Result:
+    task = Task(index=999, student="reference solution", sid=REFERENCE_SID,
+                path=str(course.source_notebook(ctx.assignment, opts.solutions)))
+    return pool.submit(worker.grade_one, task, ctx).result()
+
+
+def check(pool, ctx: ClassContext, opts) -> Result:
+    """The reference's result under ``ctx``'s limits; raise LimitsTooTight when it loses points."""
+    result = grade_reference(pool, ctx, opts)
+    if full_marks(result):
+        return result
+    limit, works = _find_working_limit(pool, ctx, opts, result)
+    why = f"{STATUS_TEXT.get(result.status, result.status)}: {result.message or 'lost points on ' + lost(result)}"
+    text = f"the reference solution of {ctx.assignment} does not get full marks under these limits ({why})."
+    if limit:
+        text += f" The limit that broke it: {limit}. A value that works: {works}."
+    else:
+        text += " No limit explains it: check the reference notebook (the grader log is in --out/nbgrader)."
+    raise LimitsTooTight(text)
+
+
+def _find_working_limit(pool, ctx: ClassContext, opts, first: Result) -> tuple[str, str]:
+    """Double the limit that broke the reference until it gets full marks."""
+    if first.status == "memory":
+        flag, field, value, cap = "--memory", "memory", ctx.memory, MAX_MEMORY_MB
+    elif first.status == "timeout" and "per-cell" in first.message:
+        flag, field, value, cap = "--cell-timeout", "cell_timeout", ctx.cell_timeout, ctx.timeout
+    elif first.status == "timeout":
+        flag, field, value, cap = "--timeout", "timeout", ctx.timeout, ctx.timeout * 2**MAX_STEPS
+    else:
+        return "", ""
+    broke = f"{flag} {value:g}"
+    for step in range(1, MAX_STEPS + 1):
+        value = min(cap, value * 2)
+        changes = {field: value, "run_id": f"{ctx.run_id}-calibrate-{step}"}
+        if field == "timeout":
+            changes["cell_timeout"] = max(ctx.cell_timeout, value)
+        attempt = grade_reference(pool, dataclasses.replace(ctx, **changes), opts)
+        if full_marks(attempt):
+            extra = f" (and --cell-timeout {changes['cell_timeout']:g})" if field == "timeout" else ""
+            return broke, f"{flag} {value:g}{extra}"
+        if attempt.status != first.status or value >= cap:
+            break
+    return broke, f"none found up to {flag} {value:g}"

@@ -1,0 +1,34 @@
+"""Signs that a notebook ran out of memory, whichever limit applied and wherever it happened.
+
+Under RLIMIT_AS an allocation fails inside the kernel: a MemoryError, or an import that cannot map
+a shared library (``import torch`` under 1 GB). Under a memory cgroup the kernel's OOM killer kills
+the process: the cgroup's counters say so.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autograder import sandbox
+
+SIGNS = re.compile(
+    r"MemoryError|Cannot allocate memory|can't allocate memory|failed to map segment|out of memory|"
+    r"std::bad_alloc|\[Errno 12\]", re.IGNORECASE)
+
+
+def exhausted(nb, policy) -> str:
+    """A short description of the first memory failure in ``nb`` (or the kernel's cgroup); '' if none."""
+    if policy is not None and sandbox.cgroup_oom_kills(policy.cgroup):
+        return "the kernel was killed by the out-of-memory killer"
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                text = f"{out.get('ename')}: {out.get('evalue')}"
+            elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+                text = str(out.get("text", ""))
+            else:
+                continue
+            if SIGNS.search(text):
+                line = next((part for part in text.splitlines() if SIGNS.search(part)), text)
+                return line.strip()[:200]
+    return ""
