@@ -127,6 +127,55 @@ def test_feedback_pages_cannot_run_scripts():
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 
 
+def test_kernel_guard_is_real_code_that_restores_the_helpers():
+    """The guard installed in an IPython shell: a patched helper is named by the check, then restored."""
+    import builtins
+
+    import numpy.testing
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from autograder.engine import guard
+
+    shell = InteractiveShell.instance()
+    original = numpy.testing.assert_allclose
+    try:
+        assert shell.run_cell(guard.install_code()).success
+        assert builtins._qkv_guard_check() == ""
+        shell.run_cell("import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None")
+        assert "numpy.testing.assert_allclose" in builtins._qkv_guard_check()
+        builtins._qkv_guard_restore()
+        assert numpy.testing.assert_allclose is original and builtins._qkv_guard_check() == ""
+    finally:
+        numpy.testing.assert_allclose = original
+        for name in ("_qkv_guard_check", "_qkv_guard_restore"):
+            vars(builtins).pop(name, None)
+        InteractiveShell.clear_instance()
+
+
+def test_guard_restore_reruns_only_the_release_s_own_imports():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import numpy as np\nfrom qkvlab.checks import *"),
+        nbformat.v4.new_code_cell("import os", metadata={"nbgrader": {"solution": True, "grade_id": "f"}}),
+    ])
+    from autograder.engine import guard
+
+    code = guard.restore_code(nb)
+    assert code.startswith("_qkv_guard_restore()") and "import numpy as np" in code
+    assert "import os" not in code and "*" not in code
+    compile(code, "restore", "exec")
+
+
+def test_memory_signs_are_recognised():
+    from autograder.engine import memory
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch")])
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "error", ename="OSError", evalue="libtorch_cpu.so: failed to map segment from shared object", traceback=[])]
+    assert "failed to map segment" in memory.exhausted(nb, None)
+    nb.cells[0].outputs = [nbformat.v4.new_output("error", ename="NameError", evalue="x", traceback=[])]
+    assert memory.exhausted(nb, None) == ""
+
+
 def test_unknown_assignment_lists_the_valid_ones(tmp_path):
     cmd = [sys.executable, "-m", "autograder", "grade", "99_nope", str(tmp_path), "--solutions", str(FIXTURES)]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
@@ -190,6 +239,8 @@ def test_hostile_case(hostile_run, name):
     else:
         assert float(row["score"]) <= float(reference["score"]), row
     assert row["message"] or row["status"] == "graded"
+    if row["status"] == "memory limit":
+        assert "ran out of memory (limit 1024 MB" in row["message"], row
     if case.forbidden:
         texts = [(hostile_run["out"] / "feedback" / f"hostile: {name}.html").read_text(encoding="utf-8")]
         sid = grade.student_id(f"hostile: {name}")
@@ -223,6 +274,19 @@ def test_outputs_of_a_run(hostile_run):
             sub = gb.find_submission(ASSIGNMENT, grade.student_id(student))
             assert abs(sub.score - float(row["score"])) < 1e-6, student
             assert gb.find_student(grade.student_id(student)).first_name == student
+
+
+@pytest.mark.slow
+def test_a_memory_limit_too_low_for_the_reference_stops_the_command(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(REFERENCE, folder / "Ada.ipynb")
+    result = run_grade(folder, tmp_path / "out", "--jobs", "1", "--memory", "64", check=False)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "reference solution of 00_toy does not get full marks" in result.stderr
+    assert "The limit that broke it: --memory 64." in result.stderr
+    assert "A value that works: --memory " in result.stderr, result.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
 
 
 @pytest.mark.slow

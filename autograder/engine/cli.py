@@ -35,9 +35,10 @@ def parse_args(argv) -> argparse.Namespace:
     parser.add_argument("--out", help="output folder (default: autograder/runs/<assignment>)")
     parser.add_argument("--jobs", type=int, default=max(1, min(os.cpu_count() or 1, 4)),
                         help="submissions graded at once (default: the number of cores, at most 4)")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds for a whole notebook (default 300)")
-    parser.add_argument("--cell-timeout", type=float, default=None,
-                        help="seconds for one cell (default: the notebook's --timeout)")
+    parser.add_argument("--timeout", type=float, default=Options.timeout,
+                        help=f"seconds for a whole notebook (default {Options.timeout:g})")
+    parser.add_argument("--cell-timeout", type=float, default=Options.cell_timeout,
+                        help=f"seconds for one cell (default {Options.cell_timeout:g})")
     parser.add_argument("--memory", type=int, default=4096, help="memory limit per notebook in MB (default 4096)")
     parser.add_argument("--solutions", default=str(course.SOLUTIONS), help=argparse.SUPPRESS)
     parser.add_argument("--skip-demo", action="store_true",
@@ -62,7 +63,7 @@ def options(args: argparse.Namespace) -> Options:
 
         if not zipfile.is_zipfile(args.submissions):
             raise ValueError(f"{args.submissions} is neither a folder nor a .zip file")
-    cell_timeout = args.cell_timeout or args.timeout
+    cell_timeout = min(args.cell_timeout, args.timeout)
     if args.jobs < 1 or args.timeout <= 0 or cell_timeout <= 0 or args.memory < 64:
         raise ValueError("--jobs must be >= 1, --timeout and --cell-timeout > 0 and --memory >= 64")
     out = Path(args.out) if args.out else DEFAULT_OUT / args.assignment

@@ -7,6 +7,7 @@ the process: the cgroup's counters say so.
 
 from __future__ import annotations
 
+import os
 import re
 
 from autograder import sandbox
@@ -16,10 +17,29 @@ SIGNS = re.compile(
     r"std::bad_alloc|\[Errno 12\]", re.IGNORECASE)
 
 
+def kernel_log(policy) -> str:
+    """Where the kernel process's own stderr goes (in its working directory)."""
+    return os.path.join(policy.workdir, "kernel.stderr")
+
+
+def _log_sign(policy) -> str:
+    try:
+        with open(kernel_log(policy), "rb") as handle:
+            handle.seek(max(0, os.path.getsize(kernel_log(policy)) - 2**20))
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    line = next((part for part in text.splitlines() if SIGNS.search(part)), "")
+    return f"the kernel process reported: {line.strip()[:200]}" if line else ""
+
+
 def exhausted(nb, policy) -> str:
-    """A short description of the first memory failure in ``nb`` (or the kernel's cgroup); '' if none."""
+    """A short description of the first memory failure in ``nb``, the kernel's own stderr or its
+    cgroup; '' if none."""
     if policy is not None and sandbox.cgroup_oom_kills(policy.cgroup):
         return "the kernel was killed by the out-of-memory killer"
+    if policy is not None and _log_sign(policy):
+        return _log_sign(policy)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":

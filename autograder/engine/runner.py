@@ -37,8 +37,8 @@ class Options:
     out: Path
     solutions: Path = course.SOLUTIONS
     jobs: int = 2
-    timeout: float = 300.0
-    cell_timeout: float = 300.0
+    timeout: float = 600.0  # the whole notebook
+    cell_timeout: float = 300.0  # one cell (a graded training run may need ~60 s of CPU)
     memory: int = 4096
     skip_demo: bool = False
     guard: bool = True

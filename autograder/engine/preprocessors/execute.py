@@ -25,6 +25,8 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["env"] = sandbox.kernel_environment(STATE.policy.workdir)
         kw.pop("cwd", None)
+        # the kernel's own stderr (a failed start, a fatal error) is kept for the row's message
+        self.stderr_log = kw["stderr"] = open(memory.kernel_log(STATE.policy), "ab")  # noqa: SIM115
         cmd = [sys.executable, sandbox.__file__, STATE.policy.to_json(), "--", *kernel_cmd]
         return await super()._async_launch_kernel(cmd, **kw)
 
@@ -137,6 +139,9 @@ class SandboxExecute(Execute):
         return f"the notebook did not finish within {ctx.timeout:g} s; unfinished cells score 0"
 
     def _kill_kernel(self) -> None:
+        log = getattr(self.km, "stderr_log", None)
+        if log is not None:
+            log.close()
         if STATE.policy.uid is None:  # no throwaway user: kill the kernel's process group
             pgid = getattr(getattr(self.km, "provisioner", None), "pgid", None)
             for _ in range(10 if pgid else 0):
