@@ -47,6 +47,12 @@ def parse_args(argv) -> argparse.Namespace:
                         help="do not restore/check the test helpers around test cells")
     parser.add_argument("--no-calibrate", action="store_true",
                         help="do not grade the reference solution first to check the limits")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on the workers of this Dask scheduler (e.g. tcp://10.0.0.5:8786) "
+                             "instead of --jobs local processes")
+    parser.add_argument("--db", metavar="URL",
+                        help="the gradebook's SQLAlchemy URL, e.g. postgresql+psycopg://user@host/gradebook "
+                             "(default: SQLite in OUT/nbgrader/gradebook.db)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
 
@@ -69,7 +75,8 @@ def options(args: argparse.Namespace) -> Options:
     out = Path(args.out) if args.out else DEFAULT_OUT / args.assignment
     return Options(assignment=args.assignment, out=out.resolve(), solutions=solutions, jobs=args.jobs,
                    timeout=args.timeout, cell_timeout=cell_timeout, memory=args.memory, skip_demo=args.skip_demo,
-                   guard=not args.no_guard, quiet=args.quiet, calibrate=not args.no_calibrate)
+                   guard=not args.no_guard, quiet=args.quiet, calibrate=not args.no_calibrate,
+                   scheduler=args.scheduler, db=args.db)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: no submissions found in {args.submissions}", file=sys.stderr)
     print()
     print(summary(graded.rows, graded.max_score))
-    print(f"\n{len(graded.rows)} submissions graded in {time.monotonic() - start:.1f} s with --jobs {opts.jobs}; "
+    where = f"on the Dask cluster at {opts.scheduler}" if opts.scheduler else f"with --jobs {opts.jobs}"
+    print(f"\n{len(graded.rows)} submissions graded in {time.monotonic() - start:.1f} s {where}; "
           f"results in {opts.out}")
     print(f"  grades.csv, scores.png, feedback/<student>.html; formgrader course: {opts.out / 'nbgrader'}")
     return 0

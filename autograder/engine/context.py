@@ -61,6 +61,7 @@ class Result:
     course_dir: str | None = None  # the worker's private course directory
     seconds: float = 0.0
     phases: dict = field(default_factory=dict)  # seconds spent in each step (for make bench)
+    files: dict = field(default_factory=dict)  # folder -> tar bytes, when graded on a Dask worker
 
 
 @dataclass

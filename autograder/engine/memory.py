@@ -52,3 +52,14 @@ def exhausted(nb, policy) -> str:
                 line = next((part for part in text.splitlines() if SIGNS.search(part)), text)
                 return line.strip()[:200]
     return ""
+
+
+def limit_mode(memory_mb: int) -> str:
+    """Which memory limit kernels get here: a memory cgroup where one can be made, else RLIMIT_AS."""
+    parent = sandbox.memory_cgroup_parent()
+    if parent is not None:
+        probe = sandbox.create_memory_cgroup(f"qkv-probe-{os.getpid()}", memory_mb)
+        if probe:
+            sandbox.remove_cgroup(probe)
+            return "cgroup v2 memory.max" if parent[0] == "v2" else "cgroup v1 memory.limit_in_bytes"
+    return "rlimit (RLIMIT_AS: address space)"

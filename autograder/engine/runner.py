@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import calibrate, report, worker
+from autograder.engine import calibrate, memory, report, worker
 from autograder.engine.context import STATUS_TEXT, ClassContext, Result
-from autograder.engine.gradebook import merge
+from autograder.engine.gradebook import locked, merge
 from autograder.engine.submissions import Task, discover, extract_zip
 
 REPO = course.REPO
@@ -44,6 +44,11 @@ class Options:
     guard: bool = True
     quiet: bool = True
     calibrate: bool = True
+    scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
+    db: str | None = None  # the gradebook's SQLAlchemy URL (default: SQLite in out/nbgrader)
+
+    def db_url(self) -> str:
+        return self.db or course.sqlite_url(self.out / "nbgrader")
 
 
 @dataclass
@@ -80,8 +85,13 @@ def find_tasks(submissions: Path, notebook: str, work: Path) -> list[Task]:
     return discover(submissions, notebook)
 
 
-def start_pool(jobs: int) -> tuple[cf.ProcessPoolExecutor, list[cf.Future]]:
-    """Worker processes, importing nbgrader while this process prepares the course."""
+def start_pool(opts: Options, work: Path) -> tuple[cf.Executor, list[cf.Future]]:
+    """Worker processes (importing nbgrader while this process prepares the course), or a Dask cluster."""
+    if opts.scheduler:
+        from autograder.engine.cluster import DaskPool
+
+        return DaskPool(opts.scheduler, work), []
+    jobs = opts.jobs
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                   initializer=worker.init_worker)
     return pool, [pool.submit(worker.warm_up) for _ in range(jobs)]
@@ -99,20 +109,20 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     (out / "feedback").mkdir(exist_ok=True)
     with Workspace() as ws:
         tasks = find_tasks(submissions, nb_name, ws.work)
-        pool, warm = start_pool(opts.jobs)
+        pool, warm = start_pool(opts, ws.work)
         with pool:
             ctx = prepare(opts, out, ws, nb_name, tasks, submissions)
             timings["setup"] = time.monotonic() - t0
             cf.wait(warm)
-            calibration = calibrate.check(pool, ctx, opts) if opts.calibrate else None
+            calibration = calibrate.check(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
             timings["calibrated"] = time.monotonic() - t0
-            results = run_tasks(pool, tasks, ctx, opts)
+            results = run_tasks(pool, tasks, ctx, opts, timings)
         timings["graded"] = time.monotonic() - t0
         master = Path(ctx.master)
         import nbformat
 
         release_nb = nbformat.read(ctx.release_path, as_version=4)
-        rows, columns, max_score = report.grade_rows(course.sqlite_url(master), opts.assignment, nb_name,
+        rows, columns, max_score = report.grade_rows(opts.db_url(), opts.assignment, nb_name,
                                                      release_nb, tasks, results)
         report.write_feedback(out, master, opts.assignment, nb_name, tasks, results)
         report.write_grades_csv(out / "grades.csv", rows, columns)
@@ -128,20 +138,20 @@ def prepare(opts: Options, out: Path, ws: Workspace, nb_name: str, tasks: list[T
     probing = helpers.submit(sandbox.probe, str(opts.solutions))
     fonts = helpers.submit(warm_matplotlib_cache, ws.kernels)
     master = out / "nbgrader"
-    course.make_course(master, opts.assignment, opts.solutions)
-    course.generate_in_process(master, opts.assignment)
-    shutil.copy(master / "gradebook.db", ws.work / "pristine.db")  # workers copy this, never the live one
+    course.make_course(master, opts.assignment, opts.solutions, opts.db)
+    with locked(opts.db_url()):
+        course.generate_in_process(master, opts.assignment)
+    if opts.db:  # the workers' private gradebooks are SQLite copies of a fresh one
+        pristine = course.make_course(ws.work / "pristine", opts.assignment, opts.solutions)
+        course.generate_in_process(pristine, opts.assignment)
+    else:
+        pristine = master
+    shutil.copy(pristine / "gradebook.db", ws.work / "pristine.db")  # workers copy this, never the live one
     features = probing.result()
     fonts.result()
     helpers.shutdown()
     warn_missing(features)
-    memory_mode = "rlimit (RLIMIT_AS: address space)"
-    if sandbox.memory_cgroup_parent() is not None:
-        probe_group = sandbox.create_memory_cgroup(f"qkv-probe-{os.getpid()}", opts.memory)
-        if probe_group:
-            sandbox.remove_cgroup(probe_group)
-            version = sandbox.memory_cgroup_parent()[0]
-            memory_mode = "cgroup v2 memory.max" if version == "v2" else "cgroup v1 memory.limit_in_bytes"
+    memory_mode = memory.limit_mode(opts.memory)
     (out / "sandbox.json").write_text(json.dumps({**features, "memory_limit_applied": memory_mode}, indent=1),
                                       encoding="utf-8")
     hide = sorted({str(opts.solutions), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
@@ -168,7 +178,7 @@ def warn_missing(features: dict) -> None:
         print("!" * 78 + "\n", file=sys.stderr)
 
 
-def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options) -> dict[int, Result]:
+def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings: dict) -> dict[int, Result]:
     """Grade every task on the pool; merge each result into the gradebook as it arrives."""
     master = Path(ctx.master)
     bar = None
@@ -184,7 +194,9 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options) -> dict
             result = future.result()
         except Exception as error:  # noqa: BLE001 - a worker crashed: the row says so
             result = Result(task.student, task.sid, "error", f"grader worker failed: {error}")
-        merge(master, course.sqlite_url(master), ctx.assignment, ctx.notebook, result)
+        t = time.monotonic()
+        merge(master, opts.db_url(), ctx.assignment, ctx.notebook, result)
+        timings["merge_seconds"] = timings.get("merge_seconds", 0.0) + time.monotonic() - t
         results[task.index] = result
         if bar is not None:
             bar.update(1)
