@@ -281,10 +281,10 @@ def test_a_memory_limit_too_low_for_the_reference_stops_the_command(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copy(REFERENCE, folder / "Ada.ipynb")
-    result = run_grade(folder, tmp_path / "out", "--jobs", "1", "--memory", "64", check=False)
+    result = run_grade(folder, tmp_path / "out", "--jobs", "1", "--memory", "16", check=False)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "reference solution of 00_toy does not get full marks" in result.stderr
-    assert "The limit that broke it: --memory 64." in result.stderr
+    assert "The limit that broke it: --memory 16." in result.stderr
     assert "A value that works: --memory " in result.stderr, result.stderr
     assert not (tmp_path / "out" / "grades.csv").exists()
 

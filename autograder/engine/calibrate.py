@@ -15,7 +15,8 @@ from autograder.engine.submissions import Task
 
 REFERENCE_SID = "qkv_calibration_reference"
 MAX_MEMORY_MB = 65536
-MAX_STEPS = 4  # each retry doubles the limit that broke
+MEMORY_STEPS = 8  # each retry doubles the limit that broke: memory up to 256x ...
+TIME_STEPS = 2  # ... time up to 4x (a reference that loops would otherwise run for long)
 
 
 class LimitsTooTight(RuntimeError):
@@ -73,15 +74,15 @@ def check(pool, ctx: ClassContext, opts, record: Path | None = None) -> Result |
 def _find_working_limit(pool, ctx: ClassContext, opts, first: Result) -> tuple[str, str]:
     """Double the limit that broke the reference until it gets full marks."""
     if first.status == "memory":
-        flag, field, value, cap = "--memory", "memory", ctx.memory, MAX_MEMORY_MB
+        flag, field, value, cap, steps = "--memory", "memory", ctx.memory, MAX_MEMORY_MB, MEMORY_STEPS
     elif first.status == "timeout" and "per-cell" in first.message:
-        flag, field, value, cap = "--cell-timeout", "cell_timeout", ctx.cell_timeout, ctx.timeout
+        flag, field, value, cap, steps = "--cell-timeout", "cell_timeout", ctx.cell_timeout, ctx.timeout, TIME_STEPS
     elif first.status == "timeout":
-        flag, field, value, cap = "--timeout", "timeout", ctx.timeout, ctx.timeout * 2**MAX_STEPS
+        flag, field, value, cap, steps = "--timeout", "timeout", ctx.timeout, ctx.timeout * 2**TIME_STEPS, TIME_STEPS
     else:
         return "", ""
     broke = f"{flag} {value:g}"
-    for step in range(1, MAX_STEPS + 1):
+    for step in range(1, steps + 1):
         value = min(cap, value * 2)
         changes = {field: value, "run_id": f"{ctx.run_id}-calibrate-{step}"}
         if field == "timeout":

@@ -70,8 +70,8 @@ def options(args: argparse.Namespace) -> Options:
         if not zipfile.is_zipfile(args.submissions):
             raise ValueError(f"{args.submissions} is neither a folder nor a .zip file")
     cell_timeout = min(args.cell_timeout, args.timeout)
-    if args.jobs < 1 or args.timeout <= 0 or cell_timeout <= 0 or args.memory < 64:
-        raise ValueError("--jobs must be >= 1, --timeout and --cell-timeout > 0 and --memory >= 64")
+    if args.jobs < 1 or args.timeout <= 0 or cell_timeout <= 0 or args.memory < 16:
+        raise ValueError("--jobs must be >= 1, --timeout and --cell-timeout > 0 and --memory >= 16")
     out = Path(args.out) if args.out else DEFAULT_OUT / args.assignment
     return Options(assignment=args.assignment, out=out.resolve(), solutions=solutions, jobs=args.jobs,
                    timeout=args.timeout, cell_timeout=cell_timeout, memory=args.memory, skip_demo=args.skip_demo,
