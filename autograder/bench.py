@@ -105,7 +105,8 @@ def local_cluster(tmp: Path, workers: int = 2):
     """A Dask scheduler on a free port and ``workers`` workers, as separate processes; (address, stop)."""
     info = tmp / "scheduler.json"
     dask = str(Path(sys.executable).parent / "dask")
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": REPO}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": REPO,
+             "env": dict(os.environ, PYTHONPATH=str(REPO))}
     procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                "--scheduler-file", str(info)], **quiet)]
     deadline = time.monotonic() + 120

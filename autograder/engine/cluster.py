@@ -67,6 +67,7 @@ class DaskPool:
         self.client = Client(address, timeout="60s", set_as_default=False)
         self.local_work = local_work
         self.bundles: dict[str, object] = {}
+        self.running: dict[str, object] = {}  # a Dask future nobody holds is forgotten (cancelled)
 
     def __enter__(self):
         return self
@@ -80,10 +81,13 @@ class DaskPool:
     def submit(self, fn, *args) -> cf.Future:
         task, ctx = args
         done: cf.Future = cf.Future()
+        key = f"grade-{ctx.run_id}-{task.sid}"
         remote = self.client.submit(grade_remote, task, Path(task.path).read_bytes() if task.path else b"",
-                                    ctx, self._bundle(ctx), pure=False, key=f"grade-{ctx.run_id}-{task.sid}")
+                                    ctx, self._bundle(ctx), pure=False, key=key)
+        self.running[key] = remote
 
         def finish(future) -> None:
+            self.running.pop(key, None)
             try:
                 done.set_result(self._unpack(future.result()))
             except BaseException as error:  # noqa: BLE001 - the runner turns it into a row
@@ -96,7 +100,8 @@ class DaskPool:
         if ctx.run_id not in self.bundles:
             bundle = Bundle(tar_folder(Path(ctx.master) / "source" / ctx.assignment),
                             Path(ctx.release_path).read_bytes(), Path(ctx.pristine_db).read_bytes())
-            self.bundles[ctx.run_id] = self.client.scatter(bundle, broadcast=True, hash=False)
+            # a task, not scattered data: if the worker holding it dies, the scheduler makes it again
+            self.bundles[ctx.run_id] = self.client.submit(_identity, bundle, key=f"bundle-{ctx.run_id}", pure=False)
         return self.bundles[ctx.run_id]
 
     def _unpack(self, result: Result) -> Result:
@@ -112,6 +117,11 @@ class DaskPool:
 
 
 # --------------------------------------------------------------------------- worker's side
+
+
+def _identity(value):
+    return value
+
 
 _LOCK = threading.Lock()  # the engine's worker state is per process: one submission at a time
 _LOCAL: dict[str, ClassContext] = {}
