@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 
-from autograder import sandbox
+from autograder.engine import cgroups
 
 SIGNS = re.compile(
     r"MemoryError|Cannot allocate memory|can't allocate memory|failed to map segment|out of memory|"
@@ -36,7 +36,7 @@ def _log_sign(policy) -> str:
 def exhausted(nb, policy) -> str:
     """A short description of the first memory failure in ``nb``, the kernel's own stderr or its
     cgroup; '' if none."""
-    if policy is not None and sandbox.cgroup_oom_kills(policy.cgroup):
+    if policy is not None and cgroups.cgroup_oom_kills(policy.cgroup):
         return "the kernel was killed by the out-of-memory killer"
     if policy is not None and _log_sign(policy):
         return _log_sign(policy)
@@ -56,10 +56,10 @@ def exhausted(nb, policy) -> str:
 
 def limit_mode(memory_mb: int) -> str:
     """Which memory limit kernels get here: a memory cgroup where one can be made, else RLIMIT_AS."""
-    parent = sandbox.memory_cgroup_parent()
+    parent = cgroups.memory_cgroup_parent()
     if parent is not None:
-        probe = sandbox.create_memory_cgroup(f"qkv-probe-{os.getpid()}", memory_mb)
+        probe = cgroups.create_memory_cgroup(f"qkv-probe-{os.getpid()}", memory_mb)
         if probe:
-            sandbox.remove_cgroup(probe)
+            cgroups.remove_cgroup(probe)
             return "cgroup v2 memory.max" if parent[0] == "v2" else "cgroup v1 memory.limit_in_bytes"
     return "rlimit (RLIMIT_AS: address space)"

@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import guard
+from autograder.engine import cgroups, guard
 from autograder.engine.context import MAX_NOTEBOOK_MB, STATE, ClassContext, Result, Submission
 from autograder.engine.submissions import Task
 
@@ -67,7 +67,7 @@ def _grade(task: Task, start: float) -> Result:
         run_nbgrader(task, course_dir, result)
     finally:
         sandbox.kill_uid(STATE.policy.uid)
-        sandbox.remove_cgroup(STATE.policy.cgroup)
+        cgroups.remove_cgroup(STATE.policy.cgroup)
         shutil.rmtree(STATE.policy.workdir, ignore_errors=True)
     if result.status == "ok":
         result.status, result.message = outcome(task, STATE.submission)
@@ -134,7 +134,7 @@ def kernel_policy(task: Task) -> sandbox.Policy:
     uid = ctx.base_uid + task.index if ctx.features.get("user") == "" else None
     cgroup = None
     if ctx.memory_mode.startswith("cgroup"):
-        cgroup = sandbox.create_memory_cgroup(f"qkv-{ctx.run_id}-{task.index}", ctx.memory)
+        cgroup = cgroups.create_memory_cgroup(f"qkv-{ctx.run_id}-{task.index}", ctx.memory)
     return sandbox.Policy(
         workdir=str(kernel_dir), uid=uid, memory_mb=ctx.memory, cgroup=cgroup,
         hide=list(ctx.hide), expose=sandbox.needed_paths(),
