@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build book serve lab release hub test test-fast bench lint bank lock clean browser linkcheck execute learner-kit
+.PHONY: setup build book serve lab release hub test test-fast bench lint bank lock clean browser linkcheck execute learner-kit postgres
 
 setup: $(STAMP)
 
@@ -22,6 +22,13 @@ $(STAMP): requirements.txt pyproject.toml scripts/install_site_deps.sh
 ## Chromium and chromium-driver for tests/test_website.py (apt-get when root), plus local MathJax.
 browser:
 	bash scripts/install_site_deps.sh --browser
+
+## Debian's PostgreSQL server for tests/test_gradebook_db.py (apt-get when root; the test starts its own cluster).
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then echo "postgresql already installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else echo "Install PostgreSQL (Debian/Ubuntu: sudo apt-get install postgresql)" >&2; exit 1; fi
 
 ## Execute the uncached book pages on all cores; `make build` then finds them in the cache.
 execute: setup
@@ -66,15 +73,16 @@ learner-kit: setup
 	$(BIN)/python -m autograder export-learner $(KIT)
 
 ## Everything CI checks (installs Chromium for the website tests when needed).
-test: setup browser
+test: setup browser postgres
 	$(BIN)/python -m pytest
 
 ## The suite without the slow parts (book build, nbgrader round trips).
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-## Speed and memory goals (not part of the test suite). A class-sized run:
-## make bench BENCH_ARGS="--assignments 03_attention --copies 40"
+## Speed goals of the grade command (not part of the test suite): floor, --jobs 1/2, a single regrade,
+## Dask with 2 local workers, and an extrapolation to 10,000 submissions. Other runs:
+## make bench BENCH_ARGS="--assignments 03_attention --copies 40 --no-dask"
 bench: setup
 	$(BIN)/python -m autograder.bench $(BENCH_ARGS)
 

@@ -1,4 +1,4 @@
-"""The bank of planted answers, and grading it through a real nbgrader round trip.
+"""The bank of planted answers, graded as one class by the grade command's engine.
 
 A bank folder holds, per assignment, ``mistakes/<name>__<slug>.py`` (must lose
 points) and ``alternatives/<name>__<slug>.py`` (must keep full marks). Each file
@@ -6,16 +6,15 @@ is the complete replacement source of the solution cell whose ``grade_id`` is
 ``<name>``. A submission is built from the released notebook with every
 solution cell filled in from the reference, then the one planted cell swapped
 in; cells tagged ``demo`` are dropped to keep grading fast (nbgrader only
-restores graded and locked cells, so a learner may delete them too).
+restores graded and locked cells, so a learner may delete them too). The full
+reference, demo cells included, is the engine's calibration run.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,22 +56,14 @@ def strip_markers(source: str) -> str:
 
 def solution_sources(source_notebook: dict) -> dict[str, str]:
     """Reference source of every solution cell, by grade_id."""
-    sources = {}
-    for cell in source_notebook["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution"):
-            sources[meta["grade_id"]] = strip_markers("".join(cell["source"]))
-    return sources
+    return {course.grade_id(cell): strip_markers("".join(cell["source"]))
+            for cell in source_notebook["cells"] if course.nbgrader_meta(cell).get("solution")}
 
 
 def test_cell_ids(notebook: dict, target: str) -> list[str]:
     """grade_ids of the autograded test cells that belong to ``target`` (``test_<target>_*``)."""
-    ids = []
-    for cell in notebook["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution") and meta.get("grade_id", "").startswith(f"test_{target}_"):
-            ids.append(meta["grade_id"])
-    return ids
+    return [course.grade_id(cell) for cell in notebook["cells"]
+            if course.is_test(cell) and course.grade_id(cell).startswith(f"test_{target}_")]
 
 
 def build_submission(release: dict, replacements: dict[str, str], drop_demo: bool) -> dict:
@@ -102,51 +93,6 @@ def cases(assignment: str, bank_root: Path = BANK, with_references: bool = True)
     return found
 
 
-def _grade_group(assignment: str, group: list[Case], workdir: Path) -> dict[str, dict[str, course.CellGrade]]:
-    course_dir = course.make_course(workdir, assignment)
-    release = load(course.generate_release(course_dir, assignment))
-    references = solution_sources(load(course.SOLUTIONS / assignment / f"{course.notebook_name(assignment)}.ipynb"))
-    for case in group:
-        if case.kind == "stub":
-            notebook = release
-        else:
-            replacements = dict(references)
-            if case.path is not None:
-                replacements[case.target] = case.path.read_text(encoding="utf-8")
-            notebook = build_submission(release, replacements, drop_demo=case.kind != "reference")
-        course.add_submission(course_dir, assignment, case.student, notebook)
-    _autograde_with_retry(course_dir, assignment)
-    grades = course.read_grades(course_dir, assignment)
-    for case in group:
-        path = course_dir / "autograded" / case.student / assignment / f"{course.notebook_name(assignment)}.ipynb"
-        errors = failure_texts(load(path)) if path.exists() else {"*": "nbgrader produced no graded notebook"}
-        grades.setdefault(case.student, {})
-        FAILURES[(assignment, case.student)] = errors
-    return grades
-
-
-def _autograde_with_retry(course_dir: Path, assignment: str) -> None:
-    """Autograde every submission; regrade once each submission nbgrader could not process.
-
-    nbgrader reports a kernel that died at start-up as an error of the whole run (and keeps
-    no grade for that student); the cause is the machine, not the planted answer, so one
-    more try per such student is fair. A second failure is raised with both logs.
-    """
-    try:
-        course.nbgrader(course_dir, "autograde", assignment, "--create", "--force")
-        return
-    except RuntimeError as first:
-        failed = sorted(set(re.findall(r"error processing assignment '[^']*' for student '([^']+)'", str(first))))
-        if not failed:
-            raise
-        for student in failed:
-            try:
-                course.nbgrader(course_dir, "autograde", assignment, "--create", "--force", f"--student={student}")
-            except RuntimeError as second:
-                raise RuntimeError(f"{student}: nbgrader failed twice\n--- first run ---\n{first}\n"
-                                   f"--- retry ---\n{second}") from None
-
-
 #: Error text of every failing graded cell, by (assignment, student) and grade_id, for test reports.
 FAILURES: dict[tuple[str, str], dict[str, str]] = {}
 
@@ -167,14 +113,58 @@ def failure_texts(notebook: dict) -> dict[str, str]:
 
 
 def grade_cases(assignment: str, to_grade: list[Case], workers: int = 2) -> dict[str, dict[str, course.CellGrade]]:
-    """Grade every case with nbgrader, ``workers`` course directories at a time."""
-    groups = [to_grade[i::workers] for i in range(workers) if to_grade[i::workers]]
-    results: dict[str, dict[str, course.CellGrade]] = {}
+    """Grade every case as one class, through the grade command's engine (same sandbox, same limits).
+
+    The engine grades the reference first under the class's limits (its calibration): that result is
+    the ``reference`` case. If the limits are too tight, every case reports the engine's message.
+    """
+    from autograder.engine.calibrate import LimitsTooTight
+    from autograder.engine.runner import Options, grade_class
+
+    name = course.notebook_name(assignment)
     with tempfile.TemporaryDirectory(prefix=f"qkv-bank-{assignment}-") as tmp:
-        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-            futures = [
-                pool.submit(_grade_group, assignment, group, Path(tmp) / f"course{i}") for i, group in enumerate(groups)
-            ]
-            for future in futures:
-                results.update(future.result())
-    return results
+        folder = Path(tmp) / "class"
+        folder.mkdir()
+        release = load(release_of(assignment, Path(tmp) / "release"))
+        references = solution_sources(load(course.source_notebook(assignment)))
+        for case in to_grade:
+            if case.kind != "reference":
+                notebook = release if case.kind == "stub" else build_submission(
+                    release, _replacements(case, references), drop_demo=True)
+                (folder / f"{case.student}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+        try:
+            graded = grade_class(Options(assignment, Path(tmp) / "out", jobs=workers), folder)
+        except LimitsTooTight as error:
+            ERRORS[assignment] = str(error)
+            return {}
+        results = {graded.tasks[i].student: r for i, r in graded.results.items()}
+        if graded.calibration is not None:
+            results["reference"] = graded.calibration
+        grades = {}
+        for student, result in results.items():
+            grades[student] = {gid: course.CellGrade(gid, float(score or 0.0), float(top), score is not None)
+                               for gid, (score, top) in result.cells.items()}
+            path = Path(tmp) / "out" / "nbgrader" / "autograded" / result.sid / assignment / f"{name}.ipynb"
+            errors = failure_texts(load(path)) if path.exists() else {}
+            if result.status != "ok" or not path.exists():
+                errors["*"] = f"{result.status}: {result.message}"
+            FAILURES[(assignment, student)] = errors
+    return grades
+
+
+def release_of(assignment: str, root: Path) -> Path:
+    """The student release of ``assignment``, made by nbgrader the way the course makes it."""
+    course.make_course(root, assignment)
+    course.generate_in_process(root, assignment)
+    return root / "release" / assignment / f"{course.notebook_name(assignment)}.ipynb"
+
+
+def _replacements(case: Case, references: dict[str, str]) -> dict[str, str]:
+    replacements = dict(references)
+    if case.path is not None:
+        replacements[case.target] = case.path.read_text(encoding="utf-8")
+    return replacements
+
+
+#: Why an assignment's bank could not be graded at all (the engine's message), by assignment.
+ERRORS: dict[str, str] = {}

@@ -82,6 +82,7 @@ class Policy:
     network: bool = True  # isolate the network
     filesystem: bool = True  # use a mount namespace to hide paths
     env: dict[str, str] = field(default_factory=dict)
+    cgroup: str | None = None  # a memory cgroup to join (then memory_mb is enforced there, not by RLIMIT_AS)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -159,6 +160,11 @@ def apply(policy: Policy) -> list[str]:
     problems: list[str] = []
     libc = _libc()
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if policy.cgroup:
+        try:
+            join_cgroup(policy.cgroup)
+        except OSError as error:
+            problems.append(f"cgroup: {error}")
     is_root = os.geteuid() == 0
     flags = 0
     if policy.network:
@@ -195,7 +201,7 @@ def apply(policy: Policy) -> list[str]:
         except OSError as error:
             problems.append(f"mounts: {error}")
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, policy.max_file_mb * 2**20)]
-    if policy.memory_mb:
+    if policy.memory_mb and not policy.cgroup:
         limits.append((resource.RLIMIT_AS, policy.memory_mb * 2**20))
     if policy.max_processes and policy.uid is not None and is_root:
         # RLIMIT_NPROC counts every process of the (real) user: only meaningful for a throwaway uid
@@ -352,6 +358,12 @@ def probe(hide_example: str | None = None) -> dict[str, str]:
         if os.geteuid() == 0:
             kill_uid(uid)
     return result
+
+
+def join_cgroup(path: str) -> None:
+    """Move this process (the kernel, before exec) into the memory cgroup made by autograder.engine.cgroups."""
+    with open(os.path.join(path, "cgroup.procs"), "w", encoding="utf-8") as handle:
+        handle.write(str(os.getpid()))
 
 
 def main(argv: list[str] | None = None) -> None:

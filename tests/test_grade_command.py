@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 from autograder import grade
+from autograder.feedback_math import unrendered
 from autograder.hostile import CASES, write_class
 
 REPO = Path(__file__).resolve().parent.parent
@@ -127,6 +128,55 @@ def test_feedback_pages_cannot_run_scripts():
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 
 
+def test_kernel_guard_is_real_code_that_restores_the_helpers():
+    """The guard installed in an IPython shell: a patched helper is named by the check, then restored."""
+    import builtins
+
+    import numpy.testing
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from autograder.engine import guard
+
+    shell = InteractiveShell.instance()
+    original = numpy.testing.assert_allclose
+    try:
+        assert shell.run_cell(guard.install_code()).success
+        assert builtins._qkv_guard_check() == ""
+        shell.run_cell("import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None")
+        assert "numpy.testing.assert_allclose" in builtins._qkv_guard_check()
+        builtins._qkv_guard_restore()
+        assert numpy.testing.assert_allclose is original and builtins._qkv_guard_check() == ""
+    finally:
+        numpy.testing.assert_allclose = original
+        for name in ("_qkv_guard_check", "_qkv_guard_restore"):
+            vars(builtins).pop(name, None)
+        InteractiveShell.clear_instance()
+
+
+def test_guard_restore_reruns_only_the_release_s_own_imports():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import numpy as np\nfrom qkvlab.checks import *"),
+        nbformat.v4.new_code_cell("import os", metadata={"nbgrader": {"solution": True, "grade_id": "f"}}),
+    ])
+    from autograder.engine import guard
+
+    code = guard.restore_code(nb)
+    assert code.startswith("_qkv_guard_restore()") and "import numpy as np" in code
+    assert "import os" not in code and "*" not in code
+    compile(code, "restore", "exec")
+
+
+def test_memory_signs_are_recognised():
+    from autograder.engine import memory
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch")])
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "error", ename="OSError", evalue="libtorch_cpu.so: failed to map segment from shared object", traceback=[])]
+    assert "failed to map segment" in memory.exhausted(nb, None)
+    nb.cells[0].outputs = [nbformat.v4.new_output("error", ename="NameError", evalue="x", traceback=[])]
+    assert memory.exhausted(nb, None) == ""
+
+
 def test_unknown_assignment_lists_the_valid_ones(tmp_path):
     cmd = [sys.executable, "-m", "autograder", "grade", "99_nope", str(tmp_path), "--solutions", str(FIXTURES)]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
@@ -190,6 +240,8 @@ def test_hostile_case(hostile_run, name):
     else:
         assert float(row["score"]) <= float(reference["score"]), row
     assert row["message"] or row["status"] == "graded"
+    if row["status"] == "memory limit":
+        assert "ran out of memory (limit 1024 MB" in row["message"], row
     if case.forbidden:
         texts = [(hostile_run["out"] / "feedback" / f"hostile: {name}.html").read_text(encoding="utf-8")]
         sid = grade.student_id(f"hostile: {name}")
@@ -215,6 +267,8 @@ def test_outputs_of_a_run(hostile_run):
         page = (out / "feedback" / f"{student}.html").read_text(encoding="utf-8")
         assert "SECRET_HIDDEN_MARKER" not in page and "BEGIN HIDDEN TESTS" not in page
         assert "<script" not in page.lower()
+        assert not unrendered(page), f"{student}: formulas left as TeX in the feedback page"
+    assert "<math" in (out / "feedback" / "Ada Lovelace.html").read_text(encoding="utf-8")
     # the gradebook holds the same scores as grades.csv, for the formgrader
     from nbgrader.api import Gradebook
 
@@ -223,6 +277,19 @@ def test_outputs_of_a_run(hostile_run):
             sub = gb.find_submission(ASSIGNMENT, grade.student_id(student))
             assert abs(sub.score - float(row["score"])) < 1e-6, student
             assert gb.find_student(grade.student_id(student)).first_name == student
+
+
+@pytest.mark.slow
+def test_a_memory_limit_too_low_for_the_reference_stops_the_command(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(REFERENCE, folder / "Ada.ipynb")
+    result = run_grade(folder, tmp_path / "out", "--jobs", "1", "--memory", "16", check=False)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "reference solution of 00_toy does not get full marks" in result.stderr
+    assert "The limit that broke it: --memory 16." in result.stderr
+    assert "A value that works: --memory " in result.stderr, result.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
 
 
 @pytest.mark.slow
@@ -252,3 +319,25 @@ def test_jobs_zip_unicode_and_regrading_give_identical_grades(tmp_path):
     # grading again into the same folder replaces every grade and gives the same scores
     run_grade(folder, tmp_path / "one", "--jobs", "2")
     assert strip(read_rows(tmp_path / "one")) == strip(rows_one)
+
+
+@pytest.mark.slow
+def test_feedback_maths_renders_in_a_browser_that_runs_no_script(hostile_run, tmp_path):
+    """The reference's feedback page in Chromium: the formula is laid out as MathML, and the page's CSP
+    stops a script planted in it (so nothing in a feedback page can run)."""
+    from tests.browser import start_chromium
+
+    page = (hostile_run["out"] / "feedback" / "Ada Lovelace.html").read_text(encoding="utf-8")
+    planted = page.replace("</body>", "<script>document.title = 'script ran';</script></body>")
+    (tmp_path / "feedback.html").write_text(planted, encoding="utf-8")
+    driver = start_chromium(tmp_path / "profile")
+    try:
+        driver.get((tmp_path / "feedback.html").as_uri())
+        sizes = driver.execute_script(
+            "return Array.from(document.querySelectorAll('math')).map(m => m.getBoundingClientRect().width)")
+        title = driver.title
+    finally:
+        driver.quit()
+    assert sizes and all(width > 0 for width in sizes), f"MathML not laid out: widths {sizes}"
+    assert title != "script ran", "a script ran in a feedback page"
+

@@ -1,0 +1,186 @@
+"""Grading on a Dask distributed cluster (``--scheduler ADDRESS``).
+
+Each submission is one Dask task that runs :func:`autograder.engine.worker.grade_one` on a Dask
+worker, in the same sandbox as the local pool. The worker gets what it needs as bytes (the
+assignment's source, the release, an empty gradebook once per run; the notebook with each task),
+lays out its own private course directory, and sends back the result with the student's
+submitted, autograded and feedback files. The instructor's process merges them into the one
+gradebook, exactly as for the local pool. A worker that dies mid-run loses nothing: the scheduler
+runs its tasks again on another worker, and each student's result is merged once.
+
+Each worker must have this repository installed (same requirements, ``pip install -e .``) and run
+one task at a time: ``dask worker ADDRESS --nthreads 1`` (see book/grading.md).
+"""
+
+from __future__ import annotations
+
+import atexit
+import concurrent.futures as cf
+import dataclasses
+import io
+import os
+import shutil
+import tarfile
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.engine.context import ClassContext, Result
+from autograder.engine.submissions import Task
+
+SHIPPED = ("submitted", "autograded", "feedback")  # what comes back of a student's private course
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The class-wide files a worker needs, sent once per run."""
+
+    source: bytes  # tar of source/<assignment>/
+    release: bytes
+    pristine_db: bytes
+
+
+def tar_folder(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        if folder.exists():
+            archive.add(folder, arcname=".")
+    return buffer.getvalue()
+
+
+def untar(data: bytes, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        archive.extractall(dest, filter="data")
+
+
+# --------------------------------------------------------------------------- instructor's side
+
+
+class DaskPool:
+    """The local pool's interface (submit -> concurrent future) over a Dask cluster."""
+
+    def __init__(self, address: str, local_work: Path):
+        from distributed import Client
+
+        self.client = Client(address, timeout="60s", set_as_default=False)
+        self.local_work = local_work
+        self.bundles: dict[str, object] = {}
+        self.running: dict[str, object] = {}  # a Dask future nobody holds is forgotten (cancelled)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.client.close()
+
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def submit(self, fn, *args) -> cf.Future:
+        task, ctx = args
+        done: cf.Future = cf.Future()
+        key = f"grade-{ctx.run_id}-{task.sid}"
+        remote = self.client.submit(grade_remote, task, Path(task.path).read_bytes() if task.path else b"",
+                                    ctx, self._bundle(ctx), pure=False, key=key)
+        self.running[key] = remote
+
+        def finish(future) -> None:
+            self.running.pop(key, None)
+            try:
+                done.set_result(self._unpack(future.result()))
+            except BaseException as error:  # noqa: BLE001 - the runner turns it into a row
+                done.set_exception(error)
+
+        remote.add_done_callback(finish)
+        return done
+
+    def _bundle(self, ctx: ClassContext):
+        if ctx.run_id not in self.bundles:
+            bundle = Bundle(tar_folder(Path(ctx.master) / "source" / ctx.assignment),
+                            Path(ctx.release_path).read_bytes(), Path(ctx.pristine_db).read_bytes())
+            # a task, not scattered data: if the worker holding it dies, the scheduler makes it again
+            self.bundles[ctx.run_id] = self.client.submit(_identity, bundle, key=f"bundle-{ctx.run_id}", pure=False)
+        return self.bundles[ctx.run_id]
+
+    def _unpack(self, result: Result) -> Result:
+        """The worker's files into a local private course, where the merge expects them."""
+        files, result.files = result.files, {}
+        if files:
+            root = self.local_work / "remote" / result.sid
+            shutil.rmtree(root, ignore_errors=True)
+            for folder, data in files.items():
+                untar(data, root / folder / result.sid / result.course_dir)
+            result.course_dir = str(root)
+        return result
+
+
+# --------------------------------------------------------------------------- worker's side
+
+
+def _identity(value):
+    return value
+
+
+_LOCK = threading.Lock()  # the engine's worker state is per process: one submission at a time
+_LOCAL: dict[str, ClassContext] = {}
+
+
+def grade_remote(task: Task, notebook: bytes, ctx: ClassContext, bundle: Bundle) -> Result:
+    """Grade one submission on this Dask worker; the result carries its files back."""
+    from autograder.engine import worker
+
+    with _LOCK:
+        local = _localize(ctx, bundle)
+        if task.path:
+            path = Path(local.work) / "incoming" / f"{task.sid}.ipynb"
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(notebook)
+            task = dataclasses.replace(task, path=str(path))
+        result = worker.grade_one(task, local)
+        if result.course_dir:
+            root = Path(result.course_dir)
+            result.files = {folder: tar_folder(root / folder / task.sid / ctx.assignment) for folder in SHIPPED}
+            result.course_dir = ctx.assignment  # the instructor's side rebuilds the path
+            shutil.rmtree(root, ignore_errors=True)
+        return result
+
+
+def _localize(ctx: ClassContext, bundle: Bundle) -> ClassContext:
+    """This worker's copy of the class: its own workspace, course source, gradebook and sandbox probe."""
+    if ctx.run_id in _LOCAL:
+        return _LOCAL[ctx.run_id]
+    from autograder import sandbox
+    from autograder.engine import memory, worker
+    from autograder.engine.runner import REPO, warm_matplotlib_cache
+
+    for old in _LOCAL.values():  # one run at a time per worker: drop the previous run's files
+        _cleanup(old)
+    _LOCAL.clear()
+    worker.init_worker()
+    work = Path(tempfile.mkdtemp(prefix="qkv-dask-grade-"))
+    kernels = Path(tempfile.mkdtemp(prefix="qkv-dask-kernels-"))
+    os.chmod(kernels, 0o711)
+    sandbox.use_learner_kit(kernels / ".learner-kit")  # this worker's kernels see the learner kit only
+    master = work / "master"
+    untar(bundle.source, master / "source" / ctx.assignment)
+    release = master / "release" / ctx.assignment / f"{ctx.notebook}.ipynb"
+    release.parent.mkdir(parents=True)
+    release.write_bytes(bundle.release)
+    (work / "pristine.db").write_bytes(bundle.pristine_db)
+    warm_matplotlib_cache(kernels)
+    hide = sorted({str(work), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
+                   str(REPO / ".git")})
+    local = dataclasses.replace(
+        ctx, master=str(master), work=str(work), kernels=str(kernels), release_path=str(release),
+        pristine_db=str(work / "pristine.db"), features=sandbox.probe(str(work)),
+        memory_mode=memory.limit_mode(ctx.memory), hide=tuple(hide))
+    _LOCAL[ctx.run_id] = local
+    atexit.register(_cleanup, local)
+    return local
+
+
+def _cleanup(ctx: ClassContext) -> None:
+    shutil.rmtree(ctx.work, ignore_errors=True)
+    shutil.rmtree(ctx.kernels, ignore_errors=True)

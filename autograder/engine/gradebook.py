@@ -1,0 +1,67 @@
+"""The instructor's gradebook: merging each worker's result into it (main process only).
+
+The gradebook is nbgrader's: SQLite in the output folder by default, or any SQLAlchemy URL
+(``--db postgresql+psycopg://...``) that several teaching assistants and grading runs share. On
+PostgreSQL every write holds an advisory lock, so runs of different assignments that write at the
+same time (creating the tables, the same student) wait for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import shutil
+from pathlib import Path
+
+from autograder.engine.context import Result
+
+LOCK_KEY = 0x716B7667  # any constant shared by every run of this grader
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(db_url: str):
+    from sqlalchemy import create_engine
+
+    return create_engine(db_url, future=True)
+
+
+@contextlib.contextmanager
+def locked(db_url: str):
+    """Hold the gradebook's write lock (PostgreSQL advisory lock; SQLite locks by itself)."""
+    if not db_url.startswith("postgresql"):
+        yield
+        return
+    from sqlalchemy import text
+
+    with _engine(db_url).connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+            connection.commit()
+
+
+def merge(master: Path, db_url: str, assignment: str, nb_name: str, result: Result) -> None:
+    """Write one student's grades into the gradebook and their notebooks into the master course."""
+    from nbgrader.api import Gradebook
+
+    with locked(db_url), Gradebook(db_url) as gb:
+        gb.update_or_create_student(result.sid, first_name=result.student, last_name="")
+        gb.update_or_create_submission(assignment, result.sid)
+        sub = gb.find_submission_notebook(nb_name, assignment, result.sid)
+        for grade in sub.grades:
+            auto = result.cells.get(grade.cell.name, [0.0])[0] if result.cells else 0.0
+            grade.auto_score = auto
+            grade.needs_manual_grade = auto is None or grade.manual_score is not None
+        for comment in sub.comments:
+            comment.auto_comment = result.comments.get(comment.cell.name)
+        gb.db.commit()
+    for folder in ("submitted", "autograded", "feedback"):
+        target = master / folder / result.sid / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        if result.course_dir:
+            source = Path(result.course_dir) / folder / result.sid / assignment
+            if source.exists():
+                shutil.copytree(source, target)

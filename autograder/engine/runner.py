@@ -1,0 +1,223 @@
+"""The one runner: the instructor's command, the bank, the hostile bank and the benchmark all grade here.
+
+:func:`grade_class` takes a folder (or zip) of submissions and the options, and returns the class's
+rows; the outputs (grades.csv, feedback/, scores.png, the nbgrader course with its gradebook) are
+written to ``options.out``. Submissions are graded by a pool of worker processes
+(:mod:`autograder.engine.worker`); the gradebook is written by this process only.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import course, sandbox
+from autograder.engine import calibrate, memory, report, worker
+from autograder.engine.context import STATUS_TEXT, ClassContext, Result
+from autograder.engine.gradebook import locked, merge
+from autograder.engine.submissions import Task, discover, extract_zip
+
+REPO = course.REPO
+
+
+@dataclass
+class Options:
+    """What the grade command's options say (see ``python -m autograder grade --help``)."""
+
+    assignment: str
+    out: Path
+    solutions: Path = course.SOLUTIONS
+    jobs: int = 2
+    timeout: float = 600.0  # the whole notebook
+    cell_timeout: float = 300.0  # one cell (a graded training run may need ~60 s of CPU)
+    memory: int = 4096
+    skip_demo: bool = False
+    guard: bool = True
+    quiet: bool = True
+    calibrate: bool = True
+    scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
+    db: str | None = None  # the gradebook's SQLAlchemy URL (default: SQLite in out/nbgrader)
+
+    def db_url(self) -> str:
+        return self.db or course.sqlite_url(self.out / "nbgrader")
+
+
+@dataclass
+class ClassReport:
+    tasks: list[Task]
+    results: dict[int, Result]
+    rows: list[dict]
+    columns: list[str]
+    max_score: float
+    features: dict
+    calibration: Result | None = None
+    timings: dict = field(default_factory=dict)
+
+
+class Workspace:
+    """The grader's private folders: ``work`` (0700; kernels cannot enter) and ``kernels`` (0711)."""
+
+    def __enter__(self):
+        self.work = Path(tempfile.mkdtemp(prefix="qkv-grade-"))
+        self.kernels = Path(tempfile.mkdtemp(prefix="qkv-kernels-"))
+        os.chmod(self.kernels, 0o711)
+        # Kernels see the learner kit, not this repository; set before the worker pool starts (it inherits it).
+        self.previous_kit = os.environ.get(sandbox.KIT_ENV)
+        sandbox.use_learner_kit(self.kernels / ".learner-kit")
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous_kit is None:
+            os.environ.pop(sandbox.KIT_ENV, None)
+        else:
+            os.environ[sandbox.KIT_ENV] = self.previous_kit
+        if not os.environ.get("QKV_GRADE_KEEP"):  # keep the workspace for debugging
+            shutil.rmtree(self.work, ignore_errors=True)
+            shutil.rmtree(self.kernels, ignore_errors=True)
+
+
+def find_tasks(submissions: Path, notebook: str, work: Path) -> list[Task]:
+    """One task per student of a folder or a class zip."""
+    if submissions.is_file():
+        return discover(extract_zip(submissions, work / "unzipped"), notebook)
+    return discover(submissions, notebook)
+
+
+def start_pool(opts: Options, work: Path) -> tuple[cf.Executor, list[cf.Future]]:
+    """Worker processes (importing nbgrader while this process prepares the course), or a Dask cluster."""
+    if opts.scheduler:
+        from autograder.engine.cluster import DaskPool
+
+        return DaskPool(opts.scheduler, work), []
+    jobs = opts.jobs
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=worker.init_worker)
+    return pool, [pool.submit(worker.warm_up) for _ in range(jobs)]
+
+
+def grade_class(opts: Options, submissions: Path) -> ClassReport:
+    """Grade every submission in ``submissions``; raise calibrate.LimitsTooTight if the reference
+    does not get full marks under the options' limits."""
+    t0 = time.monotonic()
+    timings: dict[str, float] = {}
+    nb_name = course.notebook_name(opts.assignment, opts.solutions)
+    out = opts.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)
+    (out / "feedback").mkdir(exist_ok=True)
+    with Workspace() as ws:
+        tasks = find_tasks(submissions, nb_name, ws.work)
+        pool, warm = start_pool(opts, ws.work)
+        with pool:
+            ctx = prepare(opts, out, ws, nb_name, tasks, submissions)
+            timings["setup"] = time.monotonic() - t0
+            cf.wait(warm)
+            calibration = calibrate.check(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
+            timings["calibrated"] = time.monotonic() - t0
+            results = run_tasks(pool, tasks, ctx, opts, timings)
+        timings["graded"] = time.monotonic() - t0
+        master = Path(ctx.master)
+        import nbformat
+
+        release_nb = nbformat.read(ctx.release_path, as_version=4)
+        rows, columns, max_score = report.grade_rows(opts.db_url(), opts.assignment, nb_name,
+                                                     release_nb, tasks, results)
+        report.write_feedback(out, master, opts.assignment, nb_name, tasks, results)
+        report.write_grades_csv(out / "grades.csv", rows, columns)
+        report.histogram(out / "scores.png", [r["score"] for r in rows], max_score, opts.assignment)
+        timings["total"] = time.monotonic() - t0
+        report.write_json(out, tasks, results, timings)
+    return ClassReport(tasks, results, rows, columns, max_score, dict(ctx.features), calibration, timings)
+
+
+def prepare(opts: Options, out: Path, ws: Workspace, nb_name: str, tasks: list[Task], submissions: Path):
+    """The master course (source, release, gradebook), the sandbox's features, the class context."""
+    helpers = cf.ThreadPoolExecutor(max_workers=2)
+    probing = helpers.submit(sandbox.probe, str(opts.solutions))
+    fonts = helpers.submit(warm_matplotlib_cache, ws.kernels)
+    master = out / "nbgrader"
+    course.make_course(master, opts.assignment, opts.solutions, opts.db)
+    with locked(opts.db_url()):
+        course.generate_in_process(master, opts.assignment)
+    if opts.db:  # the workers' private gradebooks are SQLite copies of a fresh one
+        pristine = course.make_course(ws.work / "pristine", opts.assignment, opts.solutions)
+        course.generate_in_process(pristine, opts.assignment)
+    else:
+        pristine = master
+    shutil.copy(pristine / "gradebook.db", ws.work / "pristine.db")  # workers copy this, never the live one
+    features = probing.result()
+    fonts.result()
+    helpers.shutdown()
+    warn_missing(features)
+    memory_mode = memory.limit_mode(opts.memory)
+    (out / "sandbox.json").write_text(json.dumps({**features, "memory_limit_applied": memory_mode}, indent=1),
+                                      encoding="utf-8")
+    hide = sorted({str(opts.solutions), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
+                   str(REPO / ".git"), str(out), str(ws.work), str(Path(submissions).resolve())})
+    return ClassContext(
+        run_id=f"{os.getpid()}-{int(time.time() * 1000)}", assignment=opts.assignment, notebook=nb_name,
+        master=str(master), work=str(ws.work), kernels=str(ws.kernels),
+        release_path=str(master / "release" / opts.assignment / f"{nb_name}.ipynb"),
+        pristine_db=str(ws.work / "pristine.db"), timeout=opts.timeout, cell_timeout=opts.cell_timeout,
+        memory=opts.memory, memory_mode=memory_mode, features=features, skip_demo=opts.skip_demo,
+        guard=opts.guard, hide=tuple(hide),
+        base_uid=200000 + random.randrange(0, 1000) * 1000 if len(tasks) < 999 else 200000,
+    )
+
+
+def warn_missing(features: dict) -> None:
+    """Say once, loudly, which isolation features this machine lacks."""
+    missing = {k: v for k, v in features.items() if v}
+    if missing:
+        print("\n" + "!" * 78, file=sys.stderr)
+        print("WARNING: some isolation features are not available; grading continues without them:", file=sys.stderr)
+        for key, why in missing.items():
+            print(f"  - {key}: {why}", file=sys.stderr)
+        print("!" * 78 + "\n", file=sys.stderr)
+
+
+def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings: dict) -> dict[int, Result]:
+    """Grade every task on the pool; merge each result into the gradebook as it arrives."""
+    master = Path(ctx.master)
+    bar = None
+    if not opts.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(tasks), unit="notebook", desc=f"grading {ctx.assignment}", file=sys.stderr)
+    results: dict[int, Result] = {}
+    futures = {pool.submit(worker.grade_one, t, ctx): t for t in tasks}
+    for future in cf.as_completed(futures):
+        task = futures[future]
+        try:
+            result = future.result()
+        except Exception as error:  # noqa: BLE001 - a worker crashed: the row says so
+            result = Result(task.student, task.sid, "error", f"grader worker failed: {error}")
+        t = time.monotonic()
+        merge(master, opts.db_url(), ctx.assignment, ctx.notebook, result)
+        timings["merge_seconds"] = timings.get("merge_seconds", 0.0) + time.monotonic() - t
+        results[task.index] = result
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(f"{task.student[:20]}: {STATUS_TEXT.get(result.status, result.status)}")
+    if bar is not None:
+        bar.close()
+    return results
+
+
+def warm_matplotlib_cache(kernels: Path) -> None:
+    """Build matplotlib's font cache once; each sandbox gets a copy (saves ~1 s per kernel)."""
+    import subprocess
+
+    cache = kernels / ".matplotlib-cache"
+    cache.mkdir(exist_ok=True)
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                   env=dict(os.environ, MPLCONFIGDIR=str(cache)), capture_output=True, timeout=120, check=False)

@@ -1,0 +1,106 @@
+"""Grading on a real Dask cluster: a scheduler and two workers started here as separate processes.
+
+The class graded through them gives the same grades.csv as --jobs 1; a worker killed in the middle of
+the run loses nothing: its submissions are graded on the other worker, each student once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_grade_command import ASSIGNMENT, FIXTURES, REFERENCE, release_of, run_grade
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen:
+    handle = open(log, "wb")  # noqa: SIM115 - closed with the process
+    env = dict(os.environ, PYTHONPATH=str(REPO))  # a worker imports the grader from the course's repository
+    return subprocess.Popen([str(BIN / "dask"), *args], stdout=handle, stderr=subprocess.STDOUT, cwd=REPO,
+                            start_new_session=True, env=env)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """`dask scheduler` on a free port and two `dask worker` processes (one task at a time each)."""
+    info = tmp_path / "scheduler.json"
+    procs = [_start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                     "--scheduler-file", str(info)], tmp_path / "scheduler.log")]
+    try:
+        deadline = time.monotonic() + 120
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        for i in range(2):
+            procs.append(_start(["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                 "--host", "127.0.0.1", "--name", f"w{i}"], tmp_path / f"worker{i}.log"))
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=180)
+        yield {"address": address, "workers": procs[1:]}
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+
+
+def _class(tmp_path: Path, copies: int) -> Path:
+    release = release_of(tmp_path)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for i in range(copies):
+        shutil.copy(REFERENCE if i % 2 == 0 else release, folder / f"student {i:02d}.ipynb")
+    return folder
+
+
+def _grades(out: Path) -> str:
+    return (out / "grades.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_dask_grades_match_jobs_1_and_survive_a_killed_worker(cluster, tmp_path):
+    folder = _class(tmp_path, 6)
+    run_grade(folder, tmp_path / "local", "--jobs", "1")
+    command = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(folder), "--out", str(tmp_path / "dask"),
+               "--solutions", str(FIXTURES), "--quiet", "--scheduler", cluster["address"]]
+    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
+    victim = cluster["workers"][0]
+    from distributed import Client
+
+    with Client(cluster["address"], timeout="60s") as client:  # kill a worker while it grades a student
+        address = next(a for a, pid in client.run(os.getpid).items() if pid == victim.pid)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and grading.poll() is None:
+            keys = client.processing().get(address, [])
+            if any(str(k).startswith("grade-") and "calibration" not in str(k) for k in keys):
+                break
+            time.sleep(0.2)
+        killed_while_busy = grading.poll() is None
+        _stop(victim)
+    log, _ = grading.communicate(timeout=900)
+    assert grading.returncode == 0, log
+    assert killed_while_busy, "the run ended before a worker could be killed mid-run"
+    assert _grades(tmp_path / "dask") == _grades(tmp_path / "local")
+    rows = _grades(tmp_path / "dask").splitlines()[1:]
+    assert len(rows) == 6 and len({r.split(",")[0] for r in rows}) == 6
+    from nbgrader.api import Gradebook
+
+    with Gradebook("sqlite:///" + str(tmp_path / "dask" / "nbgrader" / "gradebook.db")) as gb:
+        assert len(gb.assignment_submissions(ASSIGNMENT)) == 6
+        assert len(gb.students) == 6
