@@ -1,4 +1,4 @@
-# Alternative: blocks appended to an empty ModuleList; lm_head without bias.
+# Alternative: blocks appended one by one to an empty ModuleList.
 class TinyGPT(nn.Module):
     """A decoder-only transformer language model.
 
@@ -28,7 +28,7 @@ class TinyGPT(nn.Module):
         for _ in range(n_layers):
             self.blocks.append(TransformerBlock(d_model, n_heads, d_ff))
         self.ln_f = LayerNorm(d_model)
-        self.lm_head = nn.Linear(d_model, vocab_size, bias=False)
+        self.lm_head = nn.Linear(d_model, vocab_size)
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         B, T = idx.shape

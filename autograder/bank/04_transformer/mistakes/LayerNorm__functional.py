@@ -1,4 +1,4 @@
-# Alternative: F.layer_norm with the module's own parameters.
+# Mistake: breaks the stated rule, calls F.layer_norm instead of normalising by hand.
 class LayerNorm(nn.Module):
     """Layer normalisation over the last axis, with a learned scale and shift.
 

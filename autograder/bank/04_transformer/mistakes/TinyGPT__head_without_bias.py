@@ -1,0 +1,19 @@
+# Mistake (structure): lm_head has no bias, unlike the documented nn.Linear(d_model, vocab_size).
+class TinyGPT(nn.Module):
+    def __init__(self, vocab_size, max_len, d_model, n_heads, n_layers, d_ff):
+        super().__init__()
+        self.max_len = max_len
+        self.tok_emb = nn.Embedding(vocab_size, d_model)
+        self.pos_emb = nn.Embedding(max_len, d_model)
+        self.blocks = nn.ModuleList([TransformerBlock(d_model, n_heads, d_ff) for _ in range(n_layers)])
+        self.ln_f = LayerNorm(d_model)
+        self.lm_head = nn.Linear(d_model, vocab_size, bias=False)
+
+    def forward(self, idx):
+        T = idx.shape[1]
+        if T > self.max_len:
+            raise ValueError(f"T={T} > max_len={self.max_len}")
+        x = self.tok_emb(idx) + self.pos_emb(torch.arange(T))
+        for block in self.blocks:
+            x = block(x)
+        return self.lm_head(self.ln_f(x))
