@@ -201,16 +201,7 @@ def leaked_lines(folder: Path) -> list[str]:
 
 #: Leaks found by the scan that this branch does not own: each must be fixed by the page's author, then removed
 #: here (the test fails while an entry is listed but no longer found, so the list cannot go stale).
-KNOWN_LEAKS = {
-    # Chapter 7's pages define helpers that return a sentence's pieces and hidden states (`all_states`, `run`,
-    # `input_state`), close to the graded `token_states`; they share its solution line. Owner: chapter 7's pages.
-    "book/07_contextual_embeddings/01_word_pieces.md: 07_contextual_embeddings: "
-    'encoding = tokenizer(sentence, return_tensors="pt")',
-    "book/07_contextual_embeddings/02_contextual_vectors.md: 07_contextual_embeddings: "
-    'encoding = tokenizer(sentence, return_tensors="pt")',
-    "book/07_contextual_embeddings/03_whose_it.md: 07_contextual_embeddings: "
-    'encoding = tokenizer(sentence, return_tensors="pt")',
-}
+KNOWN_LEAKS: set[str] = set()  # every line a learner can reach that a solution also has; none today
 
 
 def test_text_scan_finds_no_solution_or_hidden_test_line_in_the_kit(kit, capsys):
