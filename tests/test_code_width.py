@@ -22,21 +22,23 @@ CODE_WIDTH = 85
 # A folded cell (tags: [hide-input]) draws its code inside the toggle's box, about two characters narrower:
 # an 84-character line overflowed there by 5 px.
 FOLDED_CODE_WIDTH = 83
+# A fence indented inside a list item draws a narrower block: an 88-character line overflowed there by 51 px.
+LISTED_CODE_WIDTH = 81
 
-FENCE = re.compile(r"^(```+|~~~+)(\{code-cell\}|\S*)[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
+FENCE = re.compile(r"^([ \t]*)(```+|~~~+)(\{code-cell\}|\S*)[^\n]*\n(.*?)^\1\2[ \t]*$", re.S | re.M)
 
 
 def long_lines(text: str) -> list[tuple[int, int, str]]:
     """(line number, length, line) of every line of a code cell or code fence longer than CODE_WIDTH."""
     found = []
     for m in FENCE.finditer(text):
-        kind = m.group(2)
+        indent, kind = m.group(1), m.group(3)
         if kind.startswith("{") and kind != "{code-cell}":
             continue  # a directive such as {note}: prose, wrapped by the browser
-        first = text.count("\n", 0, m.start(3)) + 1
-        body = m.group(3).splitlines()
+        first = text.count("\n", 0, m.start(4)) + 1
+        body = [line[len(indent):] if line.startswith(indent) else line for line in m.group(4).splitlines()]
         skip = 0  # a code cell's options (tags, alt text) are not shown as code
-        width = CODE_WIDTH
+        width = LISTED_CODE_WIDTH if indent else CODE_WIDTH
         if kind == "{code-cell}" and body and body[0] == "---":
             skip = body.index("---", 1) + 1
         elif kind == "{code-cell}":
@@ -65,3 +67,5 @@ def test_the_width_check_can_fail():
     assert [n for n, _, _ in long_lines(page)] == [5, 21]
     folded = "```{code-cell} ipython3\n:tags: [hide-input]\n" + "x" * 84 + "\n" + "y" * 83 + "\n```\n"
     assert [n for n, _, _ in long_lines(folded)] == [3]
+    listed = "1. Run:\n\n   ```bash\n   " + "a" * 82 + "\n   " + "b" * 81 + "\n   ```\n"
+    assert [n for n, _, _ in long_lines(listed)] == [4]
