@@ -134,9 +134,10 @@ def local_cluster(tmp: Path, workers: int = 2):
 def extrapolate(dask: dict, copies: int, workers: int, total: int = 10_000, cluster: int = 50) -> dict:
     """Seconds for ``total`` submissions on ``cluster`` workers, from one measured Dask run."""
     t = dask["timings"]
-    fixed = t.get("calibrated", 0.0) + (t.get("total", 0.0) - t.get("graded", 0.0))
-    grading = t.get("graded", 0.0) - t.get("calibrated", 0.0)
-    per_worker = grading * workers / copies  # seconds of a worker per submission, overhead included
+    started = t.get("grading_started", t.get("calibrated", 0.0))
+    fixed = started + (t.get("total", 0.0) - t.get("graded", 0.0))
+    grading = t.get("graded", 0.0) - started  # the reference's calibration runs beside the class
+    per_worker = grading * workers / (copies + 1)  # seconds of a worker per submission, overhead included
     cost = dask["mean_in_worker"]
     merge = t.get("merge_seconds", 0.0) / copies  # serial, on the instructor's side
     compute = total * per_worker / cluster

@@ -6,6 +6,8 @@
 Every account gets a private home (0700). Students find the course's release (notebooks/) in ~/qkv-notebooks;
 the instructor gets an nbgrader course directory ~/qkv-course with the course's nbgrader settings
 (autograder/nbgrader_config.py), the demo course id and exchange, and source/ = a copy of solutions/.
+The repository's instructor-only folders (solutions/, autograder/, instructor/, tests/, scripts/, .git/) become
+readable by root and the instructor only; --remove puts their previous permissions back.
 Existing accounts are left as they are, except that their course files are refreshed.
 """
 
@@ -75,6 +77,8 @@ def create(course: demo_course.Course) -> None:
             shutil.copytree(demo_course.REPO / "notebooks", target, ignore=IGNORE)
             chown_tree(target, user)
         print(f"{user}: {home}")
+    closed = demo_course.close_instructor_folders(course)
+    print(f"readable by root and {course.instructor} only: {', '.join(closed)}")
 
 
 def remove(course: demo_course.Course) -> None:
@@ -83,6 +87,7 @@ def remove(course: demo_course.Course) -> None:
             # userdel refuses while the user has processes: stop the hub (it stops their servers) first.
             subprocess.run(["userdel", "--remove", user], check=True)
             print(f"removed {user}")
+    demo_course.reopen_instructor_folders(course)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import stat
 import sys
 import sysconfig
@@ -141,3 +142,46 @@ def make_state(course: Course) -> None:
     # Everyone may create the course folder; nbgrader wants exactly rwx for all (it checks mode & 0o777),
     # the sticky bit stops one user from deleting another's folder.
     os.chmod(course.exchange, 0o1777)
+
+
+#: Folders of the repository that hold answers or instructor-only code (the learner kit leaves them all out).
+INSTRUCTOR_ONLY = ("solutions", "autograder", "instructor", "tests", "scripts", ".git")
+
+
+def close_instructor_folders(course: Course) -> list[str]:
+    """Make the instructor-only folders readable by root and the instructor only (0750, the instructor's group).
+
+    The students' servers run from this checkout's environment, so without this a student could read the
+    solutions, the bank or the history from a terminal. The previous owner group and mode are kept in
+    <state>/hub/instructor-only.json and put back by :func:`reopen_instructor_folders`.
+    """
+    saved = course.private / "instructor-only.json"
+    before = json.loads(saved.read_text()) if saved.exists() else {}
+    gid = pwd.getpwnam(course.instructor).pw_gid
+    closed = []
+    for name in INSTRUCTOR_ONLY:
+        path = REPO / name
+        if not path.is_dir():
+            continue
+        info = path.stat()
+        before.setdefault(name, [info.st_gid, stat.S_IMODE(info.st_mode)])
+        os.chown(path, -1, gid)
+        os.chmod(path, 0o750)
+        closed.append(name)
+    saved.write_text(json.dumps(before))
+    saved.chmod(0o600)
+    return closed
+
+
+def reopen_instructor_folders(course: Course) -> None:
+    """Put back the owner group and mode the instructor-only folders had before the demo hub."""
+    saved = course.private / "instructor-only.json"
+    if not saved.exists():
+        return
+    for name, (gid, mode) in json.loads(saved.read_text()).items():
+        path = REPO / name
+        if path.is_dir():
+            os.chown(path, -1, gid)
+            os.chmod(path, mode)
+    saved.unlink()
+

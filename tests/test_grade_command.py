@@ -280,16 +280,19 @@ def test_outputs_of_a_run(hostile_run):
 
 
 @pytest.mark.slow
-def test_a_memory_limit_too_low_for_the_reference_stops_the_command(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, the class starts beside the reference: none may be recorded
+def test_a_memory_limit_too_low_for_the_reference_stops_the_command(tmp_path, jobs):
     folder = tmp_path / "class"
     folder.mkdir()
-    shutil.copy(REFERENCE, folder / "Ada.ipynb")
-    result = run_grade(folder, tmp_path / "out", "--jobs", "1", "--memory", "16", check=False)
+    for name in ("Ada", "Grace", "Alan"):
+        shutil.copy(REFERENCE, folder / f"{name}.ipynb")
+    result = run_grade(folder, tmp_path / "out", "--jobs", jobs, "--memory", "16", check=False)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "reference solution of 00_toy does not get full marks" in result.stderr
     assert "The limit that broke it: --memory 16." in result.stderr
     assert "A value that works: --memory " in result.stderr, result.stderr
     assert not (tmp_path / "out" / "grades.csv").exists()
+    assert not list((tmp_path / "out").glob("nbgrader/autograded/*")), "a learner was graded before calibration passed"
 
 
 @pytest.mark.slow

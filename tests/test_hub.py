@@ -170,6 +170,7 @@ def hub():
     state = Path(tempfile.mkdtemp(prefix="qkv-hub-test-", dir="/tmp"))
     state.chmod(0o755)
     h = Hub(state)
+    before = folder_permissions()
     users = subprocess.run([sys.executable, str(REPO / "hub" / "create_users.py")], env=h.env,
                            capture_output=True, text=True, timeout=WAIT)
     try:
@@ -185,6 +186,12 @@ def hub():
         yield h
     finally:
         stop(h)
+    assert folder_permissions() == before, "create_users.py --remove did not put back the folders' permissions"
+
+
+def folder_permissions() -> dict[str, tuple[int, int]]:
+    return {name: (os.stat(REPO / name).st_gid, os.stat(REPO / name).st_mode & 0o7777)
+            for name in demo_course.INSTRUCTOR_ONLY if (REPO / name).is_dir()}
 
 
 def stop(h: Hub) -> None:
@@ -426,6 +433,11 @@ def test_a_student_cannot_read_another_students_work(hub):
         # The inbound folder's name ends in a random part: without it the submission cannot be found.
         "A's submission without the random part": str(exchange / "inbound" / a_submission.name.rsplit("+", 1)[0]),
         "the instructor's course": str(hub.course_dir / "submitted"),
+        # The servers run from this checkout: its answers, bank, instructor code and history stay closed.
+        "the checkout's solutions": str(REPO / "solutions" / ASSIGNMENT / NOTEBOOK),
+        "list the bank": str(REPO / "autograder" / "bank"),
+        "list the instructor's code": str(REPO / "instructor"),
+        "list the history": str(REPO / ".git"),
     }
     python = demo_course.user_python(demo_course.load_from(hub.env))
     result = hub.run_as(hub.b, str(python), "-c", probe, json.dumps(targets))
@@ -433,8 +445,10 @@ def test_a_student_cannot_read_another_students_work(hub):
     assert outcome == {
         "list inbound": "denied", "list released feedback": "denied", "A's home": "denied",
         "A's fetched feedback": "denied", "A's submission without the random part": "not found",
-        "the instructor's course": "denied",
+        "the instructor's course": "denied", "the checkout's solutions": "denied", "list the bank": "denied",
+        "list the instructor's code": "denied", "list the history": "denied",
     }, outcome
+    # ... while the instructor's own nbgrader (its configuration imports autograder/) kept working above.
     # Through the hub: B's token does not open A's server.
     status, _ = hub.api("GET", f"/api/contents/{ASSIGNMENT}/feedback", token=hub.token(hub.b),
                         base=f"/user/{hub.a}")

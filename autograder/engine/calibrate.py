@@ -33,10 +33,11 @@ def lost(result: Result) -> str:
     return ", ".join(cells) or "every cell"
 
 
-def grade_reference(pool, ctx: ClassContext, opts) -> Result:
+def grade_reference(pool, ctx: ClassContext, opts):
+    """The reference's grading, submitted to the pool (a future)."""
     task = Task(index=999, student="reference solution", sid=REFERENCE_SID,
                 path=str(course.source_notebook(ctx.assignment, opts.solutions)))
-    return pool.submit(worker.grade_one, task, ctx).result()
+    return pool.submit(worker.grade_one, task, ctx)
 
 
 def stamp(ctx: ClassContext, opts) -> str:
@@ -47,20 +48,40 @@ def stamp(ctx: ClassContext, opts) -> str:
     return hashlib.sha256(source + json.dumps(limits).encode()).hexdigest()
 
 
-def check(pool, ctx: ClassContext, opts, record: Path | None = None) -> Result | None:
-    """The reference's result under ``ctx``'s limits; raise LimitsTooTight when it loses points.
+@dataclasses.dataclass
+class Calibration:
+    """A calibration under way: the reference's future, or None when ``record`` already vouches for it."""
+
+    future: object | None
+    key: str
+    record: Path | None
+
+
+def start(pool, ctx: ClassContext, opts, record: Path | None = None) -> Calibration:
+    """Submit the reference first, so that it runs while the other workers begin on the class.
 
     ``record`` (in the output folder) remembers a passed calibration, so regrading a student under
-    the same reference and limits does not pay for it again (then None is returned).
+    the same reference and limits does not pay for it again.
     """
     key = stamp(ctx, opts)
     if record is not None and record.exists() and json.loads(record.read_text(encoding="utf-8")).get("stamp") == key:
+        return Calibration(None, key, record)
+    return Calibration(grade_reference(pool, ctx, opts), key, record)
+
+
+def finish(calibration: Calibration, pool, ctx: ClassContext, opts, pending=()) -> Result | None:
+    """The reference's result; raise LimitsTooTight when it loses points (``pending`` class futures are
+    cancelled first, so that the search for a working limit does not wait behind the class)."""
+    if calibration.future is None:
         return None
-    result = grade_reference(pool, ctx, opts)
+    result = calibration.future.result()
     if full_marks(result):
-        if record is not None:
-            record.write_text(json.dumps({"stamp": key, "seconds": round(result.seconds, 2)}), encoding="utf-8")
+        if calibration.record is not None:
+            calibration.record.write_text(json.dumps({"stamp": calibration.key, "seconds": round(result.seconds, 2)}),
+                                          encoding="utf-8")
         return result
+    for future in pending:
+        future.cancel()
     limit, works = _find_working_limit(pool, ctx, opts, result)
     why = f"{STATUS_TEXT.get(result.status, result.status)}: {result.message or 'lost points on ' + lost(result)}"
     text = f"the reference solution of {ctx.assignment} does not get full marks under these limits ({why})."
@@ -69,6 +90,11 @@ def check(pool, ctx: ClassContext, opts, record: Path | None = None) -> Result |
     else:
         text += " No limit explains it: check the reference notebook (the grader log is in --out/nbgrader)."
     raise LimitsTooTight(text)
+
+
+def check(pool, ctx: ClassContext, opts, record: Path | None = None) -> Result | None:
+    """Calibrate before anything else runs: :func:`start` then :func:`finish`."""
+    return finish(start(pool, ctx, opts, record), pool, ctx, opts)
 
 
 def _find_working_limit(pool, ctx: ClassContext, opts, first: Result) -> tuple[str, str]:
@@ -87,7 +113,7 @@ def _find_working_limit(pool, ctx: ClassContext, opts, first: Result) -> tuple[s
         changes = {field: value, "run_id": f"{ctx.run_id}-calibrate-{step}"}
         if field == "timeout":
             changes["cell_timeout"] = max(ctx.cell_timeout, value)
-        attempt = grade_reference(pool, dataclasses.replace(ctx, **changes), opts)
+        attempt = grade_reference(pool, dataclasses.replace(ctx, **changes), opts).result()
         if full_marks(attempt):
             extra = f" (and --cell-timeout {changes['cell_timeout']:g})" if field == "timeout" else ""
             return broke, f"{flag} {value:g}{extra}"

@@ -88,12 +88,15 @@ class DaskPool:
 
         def finish(future) -> None:
             self.running.pop(key, None)
+            if done.cancelled():  # the runner gave up on it (the calibration failed)
+                return
             try:
                 done.set_result(self._unpack(future.result()))
             except BaseException as error:  # noqa: BLE001 - the runner turns it into a row
                 done.set_exception(error)
 
         remote.add_done_callback(finish)
+        done.add_done_callback(lambda f: remote.cancel() if f.cancelled() else None)
         return done
 
     def _bundle(self, ctx: ClassContext):

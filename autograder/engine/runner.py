@@ -121,9 +121,9 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
             ctx = prepare(opts, out, ws, nb_name, tasks, submissions)
             timings["setup"] = time.monotonic() - t0
             cf.wait(warm)
-            calibration = calibrate.check(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
-            timings["calibrated"] = time.monotonic() - t0
-            results = run_tasks(pool, tasks, ctx, opts, timings)
+            pending = calibrate.start(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
+            timings["grading_started"] = time.monotonic() - t0
+            results, calibration = run_tasks(pool, tasks, ctx, opts, timings, pending, t0)
         timings["graded"] = time.monotonic() - t0
         master = Path(ctx.master)
         import nbformat
@@ -185,8 +185,14 @@ def warn_missing(features: dict) -> None:
         print("!" * 78 + "\n", file=sys.stderr)
 
 
-def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings: dict) -> dict[int, Result]:
-    """Grade every task on the pool; merge each result into the gradebook as it arrives."""
+def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings: dict,
+              calibration: calibrate.Calibration | None = None,
+              t0: float = 0.0) -> tuple[dict[int, Result], Result | None]:
+    """Grade every task on the pool while the reference calibrates on another worker (submitted first).
+
+    Nothing is merged into the gradebook before the calibration passed: if it fails, the class's
+    unstarted notebooks are cancelled and calibrate.LimitsTooTight propagates.
+    """
     master = Path(ctx.master)
     bar = None
     if not opts.quiet:
@@ -195,6 +201,10 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings
         bar = tqdm(total=len(tasks), unit="notebook", desc=f"grading {ctx.assignment}", file=sys.stderr)
     results: dict[int, Result] = {}
     futures = {pool.submit(worker.grade_one, t, ctx): t for t in tasks}
+    reference = None
+    if calibration is not None:
+        reference = calibrate.finish(calibration, pool, ctx, opts, pending=list(futures))
+    timings["calibrated"] = time.monotonic() - t0
     for future in cf.as_completed(futures):
         task = futures[future]
         try:
@@ -210,7 +220,7 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings
             bar.set_postfix_str(f"{task.student[:20]}: {STATUS_TEXT.get(result.status, result.status)}")
     if bar is not None:
         bar.close()
-    return results
+    return results, reference
 
 
 def warm_matplotlib_cache(kernels: Path) -> None:
