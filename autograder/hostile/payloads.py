@@ -185,3 +185,35 @@ HTML_MARKDOWN = '''\
 My answer <script>alert('markdown')</script> and <img src=x onerror=alert(3)>
 <iframe src="javascript:alert(4)"></iframe> <a href="javascript:alert(5)">click</a>
 '''
+
+ZYGOTE = '''\
+# The kernel was forked by the grader's zygote: look for a way back into it (its socket, an inherited
+# descriptor, the grader's modules, its process) and print what worked.
+import glob, os, signal, socket, sys
+found = [name for name in sys.modules if name.startswith(("autograder", "_qkv_sandbox"))]
+if found:
+    print("ZYGOTE" + "-MODULES:", found)
+for fd in range(3, 1024):
+    try:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        continue
+    if target.startswith("socket:"):
+        try:
+            sock = socket.socket(fileno=os.dup(fd))
+            if sock.family == socket.AF_UNIX and sock.type == socket.SOCK_SEQPACKET:
+                print("ZYGOTE" + "-SOCKET:", fd, target)
+        except OSError:
+            pass
+for path in glob.glob("/tmp/**/zygote-*.sock", recursive=True):
+    try:
+        socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).connect(path)
+        print("ZYGOTE" + "-CONNECTED:", path)
+    except OSError:
+        pass
+try:
+    os.kill(os.getppid(), signal.SIGKILL)
+    print("ZYGOTE" + "-KILLED:", os.getppid())
+except OSError as error:
+    print("the parent is out of reach:", type(error).__name__)
+'''

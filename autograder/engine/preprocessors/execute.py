@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 
 from jupyter_client.manager import AsyncKernelManager
@@ -14,7 +13,7 @@ from nbgrader.preprocessors import Execute
 
 from autograder import sandbox
 from autograder.course import is_demo, is_test
-from autograder.engine import memory
+from autograder.engine import memory, zygote
 from autograder.engine.context import MAX_OUTPUT_BYTES, STATE, STATUS_TEXT
 from autograder.engine.guard import CHECK_EXPRESSION
 
@@ -27,7 +26,9 @@ class SandboxKernelManager(AsyncKernelManager):
         kw.pop("cwd", None)
         # the kernel's own stderr (a failed start, a fatal error) is kept for the row's message
         self.stderr_log = kw["stderr"] = open(memory.kernel_log(STATE.policy), "ab")  # noqa: SIM115
-        cmd = [sys.executable, sandbox.__file__, STATE.policy.to_json(), "--", *kernel_cmd]
+        # a warm start from this worker's zygote when it runs (same sandbox), else a cold one
+        socket_path = zygote.ensure(STATE.ctx.work, STATE.ctx.kernels)
+        cmd = zygote.command(socket_path, sandbox.__file__, STATE.policy.to_json(), kernel_cmd)
         return await super()._async_launch_kernel(cmd, **kw)
 
 
