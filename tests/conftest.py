@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 
 def pytest_addoption(parser):
     parser.addoption(
@@ -20,3 +22,11 @@ def pytest_configure(config):
 def bank_root(config) -> Path | None:
     value = config.getoption("--bank")
     return Path(value).resolve() if value else None
+
+
+@pytest.fixture(scope="session")
+def fresh_kit_build(tmp_path_factory):
+    """The learner kit, copied, given a fresh virtualenv and built (tests/kit_build.py); once per session."""
+    from tests import kit_build
+
+    return kit_build.build_fresh_kit(tmp_path_factory.mktemp("fresh-kit"))

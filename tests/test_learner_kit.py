@@ -34,6 +34,7 @@ import pytest
 import yaml
 
 from autograder import course, learner_kit
+from tests import kit_build
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = course.assignments()  # data-driven: a new chapter in solutions/ is scanned without edits here
@@ -480,35 +481,6 @@ def test_graded_kernel_reaches_only_the_learner_kit(tmp_path):
 # --------------------------------------------------------------------------- (c) a clean copy on a fresh virtualenv
 
 
-def fresh_virtualenv(folder: Path) -> Path:
-    """A new virtualenv in ``folder/.venv`` that reuses, read-only, the pinned packages this repository's
-    virtualenv holds (a .pth line, like --system-site-packages: nothing is downloaded; only requirements.txt's
-    packages are there, and this repository's own editable qkvlab is NOT: .pth files of a folder added that way
-    are not run). The console scripts the learner Makefile calls are written the way pip writes them, and the
-    local MathJax that scripts/install_site_deps.sh would fetch from npm is linked from this virtualenv."""
-    import importlib.metadata
-    import sysconfig
-
-    venv = folder / ".venv"
-    subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], check=True)
-    shared = sysconfig.get_paths()["purelib"]
-    site = next((venv / "lib").glob("python3*/site-packages"))
-    (site / "_qkv_shared_packages.pth").write_text(shared + "\n", encoding="utf-8")
-    wanted = {"jupyter-book", "jupyter", "jupyter-lab", "nbgrader"}
-    for dist in importlib.metadata.distributions(path=[shared]):
-        for entry in dist.entry_points:
-            if entry.group == "console_scripts" and entry.name in wanted:
-                script = venv / "bin" / entry.name
-                script.write_text(f"#!{venv}/bin/python\nimport sys\nfrom {entry.module} import {entry.attr}\n"
-                                  f"sys.exit({entry.attr}())\n", encoding="utf-8")
-                script.chmod(0o755)
-    mathjax = Path(sys.prefix) / "share" / "qkv-site"
-    if mathjax.is_dir():
-        (venv / "share").mkdir(exist_ok=True)
-        (venv / "share" / "qkv-site").symlink_to(mathjax, target_is_directory=True)
-    return venv
-
-
 SETUP_CELLS = r'''
 import json, sys
 from pathlib import Path
@@ -535,16 +507,13 @@ def with_reference_answers(student: Path, assignment: str) -> dict:
 
 
 @pytest.mark.slow
-def test_fresh_copy_of_the_kit_builds_runs_and_grades(kit, tmp_path):
-    copy = tmp_path / "learner"
-    shutil.copytree(kit, copy, symlinks=False)
-    venv = fresh_virtualenv(copy)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
+def test_fresh_copy_of_the_kit_builds_runs_and_grades(fresh_kit_build, tmp_path):
+    copy, venv, build = fresh_kit_build.copy, fresh_kit_build.venv, fresh_kit_build.build
+    env = kit_build.clean_environment()
     # 1. the README's first command, without its last step (serving): set up, execute the pages, build with -W
+    #    (done once per session by tests/kit_build.py; the website tests reuse its executed pages)
     readme = (copy / "README.md").read_text(encoding="utf-8")
     assert "make book" in readme and "make lab" in readme
-    build = subprocess.run(["make", "build", f"PYTHON={sys.executable}"], cwd=copy, env=env, capture_output=True,
-                           text=True, timeout=3600)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     html = copy / "_build" / "html"
     assert (html / "index.html").exists() and list(html.glob("book/04_transformer/*.html"))
@@ -560,7 +529,8 @@ def test_fresh_copy_of_the_kit_builds_runs_and_grades(kit, tmp_path):
         assert run.returncode == 0, f"{notebook.name}: {run.stderr[-3000:]}"
         assert f"QKVLAB={copy}/qkvlab/__init__.py" in run.stdout, run.stdout
     # 3. the reference answers pasted into the kit's notebooks get full marks from this repository's grader
-    for assignment in ASSIGNMENTS:
+    #    (two assignments at a time, each command with one worker: the two cores stay busy)
+    def grade_in_kit(assignment: str) -> tuple[str, subprocess.CompletedProcess, Path]:
         name = course.notebook_name(assignment)
         folder = tmp_path / "class" / assignment
         folder.mkdir(parents=True)
@@ -568,8 +538,15 @@ def test_fresh_copy_of_the_kit_builds_runs_and_grades(kit, tmp_path):
         (folder / "reference.ipynb").write_text(json.dumps(nb), encoding="utf-8")
         out = tmp_path / "grades" / assignment
         graded = subprocess.run([sys.executable, "-m", "autograder", "grade", assignment, str(folder), "--out",
-                                 str(out), "--quiet", "--skip-demo"], cwd=REPO, capture_output=True, text=True,
-                                timeout=1800)
+                                 str(out), "--quiet", "--skip-demo", "--jobs", "1"], cwd=REPO, capture_output=True,
+                                text=True, timeout=1800)
+        return assignment, graded, out
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(grade_in_kit, ASSIGNMENTS))
+    for assignment, graded, out in runs:
         assert graded.returncode == 0, graded.stdout + graded.stderr
         row = next(iter(__import__("csv").DictReader(open(out / "grades.csv", encoding="utf-8"))))
         points = {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"]) for c in cells(assignment)

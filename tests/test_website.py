@@ -153,10 +153,18 @@ def repo_slug() -> tuple[str, str, str]:
 
 
 @pytest.fixture(scope="session")
-def site_build() -> subprocess.CompletedProcess | None:
-    """Build the site like `make build` does (unless QKV_SITE_NO_BUILD=1); return the finished process."""
+def site_build(request) -> subprocess.CompletedProcess | None:
+    """Build the site like `make build` does (unless QKV_SITE_NO_BUILD=1); return the finished process.
+
+    The pages are executed once per session, in the learner kit's clean copy (tests/kit_build.py): its page
+    cache is taken over here, and a page it did not execute (a kit page that differs) is executed again.
+    """
     if os.environ.get("QKV_SITE_NO_BUILD") == "1" and (SITE / "index.html").is_file():
         return None
+    kit = request.getfixturevalue("fresh_kit_build")
+    if kit.build.returncode == 0 and kit.page_cache.is_dir():
+        shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
+        shutil.copytree(kit.page_cache, ROOT / "_build" / ".jupyter_cache")
     # Run the uncached pages on all cores first (the build then finds them cached), then build.
     subprocess.run([sys.executable, str(ROOT / "scripts" / "execute_pages.py")], cwd=ROOT,
                    capture_output=True, text=True, timeout=1800)

@@ -172,6 +172,9 @@ def _localize(ctx: ClassContext, bundle: Bundle) -> ClassContext:
     release.parent.mkdir(parents=True)
     release.write_bytes(bundle.release)
     (work / "pristine.db").write_bytes(bundle.pristine_db)
+    from autograder.engine import zygote
+
+    zygote.ensure(str(work), str(kernels))  # its imports run while the course is unpacked
     warm_matplotlib_cache(kernels)
     hide = sorted({str(work), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
                    str(REPO / ".git")})

@@ -92,15 +92,16 @@ def find_tasks(submissions: Path, notebook: str, work: Path) -> list[Task]:
     return discover(submissions, notebook)
 
 
-def start_pool(opts: Options, work: Path) -> tuple[cf.Executor, list[cf.Future]]:
-    """Worker processes (importing nbgrader while this process prepares the course), or a Dask cluster."""
+def start_pool(opts: Options, ws: Workspace) -> tuple[cf.Executor, list[cf.Future]]:
+    """Worker processes (importing nbgrader and starting their zygotes while this process prepares the
+    course), or a Dask cluster."""
     if opts.scheduler:
         from autograder.engine.cluster import DaskPool
 
-        return DaskPool(opts.scheduler, work), []
+        return DaskPool(opts.scheduler, ws.work), []
     jobs = opts.jobs
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=worker.init_worker)
+                                  initializer=worker.init_worker, initargs=(str(ws.work), str(ws.kernels)))
     return pool, [pool.submit(worker.warm_up) for _ in range(jobs)]
 
 
@@ -116,7 +117,7 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     (out / "feedback").mkdir(exist_ok=True)
     with Workspace() as ws:
         tasks = find_tasks(submissions, nb_name, ws.work)
-        pool, warm = start_pool(opts, ws.work)
+        pool, warm = start_pool(opts, ws)
         with pool:
             ctx = prepare(opts, out, ws, nb_name, tasks, submissions)
             timings["setup"] = time.monotonic() - t0
@@ -145,9 +146,7 @@ def prepare(opts: Options, out: Path, ws: Workspace, nb_name: str, tasks: list[T
     probing = helpers.submit(sandbox.probe, str(opts.solutions))
     fonts = helpers.submit(warm_matplotlib_cache, ws.kernels)
     master = out / "nbgrader"
-    course.make_course(master, opts.assignment, opts.solutions, opts.db)
-    with locked(opts.db_url()):
-        course.generate_in_process(master, opts.assignment)
+    ensure_master(opts, master)
     if opts.db:  # the workers' private gradebooks are SQLite copies of a fresh one
         pristine = course.make_course(ws.work / "pristine", opts.assignment, opts.solutions)
         course.generate_in_process(pristine, opts.assignment)
@@ -172,6 +171,26 @@ def prepare(opts: Options, out: Path, ws: Workspace, nb_name: str, tasks: list[T
         guard=opts.guard, hide=tuple(hide),
         base_uid=200000 + random.randrange(0, 1000) * 1000 if len(tasks) < 999 else 200000,
     )
+
+
+def ensure_master(opts: Options, master: Path) -> None:
+    """The master course (source, release, gradebook), generated again only when something it is made of
+    changed: the assignment's source files or the gradebook's URL (a shared gradebook: always)."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{opts.db_url()}\n{opts.assignment}".encode())
+    for path in sorted((Path(opts.solutions) / opts.assignment).rglob("*")):
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+            digest.update(str(path.relative_to(opts.solutions)).encode() + b"\0" + path.read_bytes())
+    record = master / "generated.json"
+    release = master / "release" / opts.assignment
+    if (not opts.db and record.exists() and release.is_dir() and (master / "gradebook.db").exists()
+            and json.loads(record.read_text(encoding="utf-8")).get("stamp") == digest.hexdigest()):
+        return
+    course.make_course(master, opts.assignment, opts.solutions, opts.db)
+    with locked(opts.db_url()):
+        course.generate_in_process(master, opts.assignment)
+    record.write_text(json.dumps({"stamp": digest.hexdigest()}), encoding="utf-8")
 
 
 def warn_missing(features: dict) -> None:

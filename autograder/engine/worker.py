@@ -16,9 +16,14 @@ from autograder.engine.context import MAX_NOTEBOOK_MB, STATE, ClassContext, Resu
 from autograder.engine.submissions import Task
 
 
-def init_worker() -> None:
-    """Import the heavy modules once per worker (runs while the main process prepares the course)."""
+def init_worker(work: str | None = None, kernels: str | None = None) -> None:
+    """Import the heavy modules once per worker, and start its zygote (both while the main process prepares
+    the course): the first kernel then starts warm too."""
     logging.disable(logging.WARNING)
+    if work and kernels:
+        from autograder.engine import zygote
+
+        zygote.ensure(work, kernels)
     import nbconvert.exporters  # noqa: F401
     import nbgrader.converters  # noqa: F401
 
