@@ -322,6 +322,12 @@ def test_jobs_zip_unicode_and_regrading_give_identical_grades(tmp_path):
     # grading again into the same folder replaces every grade and gives the same scores
     run_grade(folder, tmp_path / "one", "--jobs", "2")
     assert strip(read_rows(tmp_path / "one")) == strip(rows_one)
+    # one learner regraded alone, with one job (graded in the command's own process), gets the same row
+    single = tmp_path / "single" / "Zoë Müller"
+    single.mkdir(parents=True)
+    shutil.copy(REFERENCE, single / "Untitled (3).ipynb")
+    run_grade(single.parent, tmp_path / "one", "--jobs", "1")
+    assert strip(read_rows(tmp_path / "one"))["Zoë Müller"] == strip(rows_one)["Zoë Müller"]
 
 
 @pytest.mark.slow

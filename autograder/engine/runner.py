@@ -92,13 +92,30 @@ def find_tasks(submissions: Path, notebook: str, work: Path) -> list[Task]:
     return discover(submissions, notebook)
 
 
-def start_pool(opts: Options, ws: Workspace) -> tuple[cf.Executor, list[cf.Future]]:
+class InlinePool(cf.Executor):
+    """One submission and one job (a regrade): graded in this process, without a worker to start."""
+
+    def __init__(self, ws: Workspace):
+        worker.init_worker(str(ws.work), str(ws.kernels))
+
+    def submit(self, fn, /, *args, **kwargs) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # noqa: BLE001 - the runner turns it into a row
+            future.set_exception(error)
+        return future
+
+
+def start_pool(opts: Options, ws: Workspace, tasks: list[Task]) -> tuple[cf.Executor, list[cf.Future]]:
     """Worker processes (importing nbgrader and starting their zygotes while this process prepares the
-    course), or a Dask cluster."""
+    course), this process for a lone submission, or a Dask cluster."""
     if opts.scheduler:
         from autograder.engine.cluster import DaskPool
 
         return DaskPool(opts.scheduler, ws.work), []
+    if opts.jobs == 1 and len(tasks) == 1:
+        return InlinePool(ws), []
     jobs = opts.jobs
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                   initializer=worker.init_worker, initargs=(str(ws.work), str(ws.kernels)))
@@ -117,7 +134,8 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     (out / "feedback").mkdir(exist_ok=True)
     with Workspace() as ws:
         tasks = find_tasks(submissions, nb_name, ws.work)
-        pool, warm = start_pool(opts, ws)
+        pool, warm = start_pool(opts, ws, tasks)
+        warm_instructor_side()  # while the workers and their zygotes start
         with pool:
             ctx = prepare(opts, out, ws, nb_name, tasks, submissions)
             timings["setup"] = time.monotonic() - t0
@@ -240,6 +258,21 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings
     if bar is not None:
         bar.close()
     return results, reference
+
+
+def warm_instructor_side() -> None:
+    """Import what the merge and the report need (the workers start meanwhile, on the other cores)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401 - the histogram
+        import nbgrader.api  # noqa: F401 - the gradebook
+        from sqlalchemy.orm import configure_mappers
+
+        configure_mappers()
+    except Exception:  # noqa: BLE001 - only a head start: the real imports report their own errors
+        pass
 
 
 def warm_matplotlib_cache(kernels: Path) -> None:
