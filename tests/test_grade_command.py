@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import grade
+from autograder import grade, sandbox
+from autograder.engine import zygote
 from autograder.feedback_math import unrendered
 from autograder.hostile import CASES, write_class
 
@@ -164,6 +166,29 @@ def test_guard_restore_reruns_only_the_release_s_own_imports():
     assert code.startswith("_qkv_guard_restore()") and "import numpy as np" in code
     assert "import os" not in code and "*" not in code
     compile(code, "restore", "exec")
+
+
+def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tmp_path):
+    """The client asks the zygote for the command (the zygote is its parent, its exit status comes back);
+    with no zygote to reach, the client runs the cold sandbox launcher itself (this test is the parent)."""
+    work, kernels = tmp_path / "work", tmp_path / "kernels"
+    work.mkdir(mode=0o700)
+    kernels.mkdir()
+    policy = sandbox.Policy(workdir=str(kernels / "k"), uid=None, memory_mb=None, network=False, filesystem=False)
+    probe = [sys.executable, "-c", "import os, sys; print(os.getppid()); sys.exit(3)"]
+    socket_path = zygote.ensure(str(work), str(kernels))
+    try:
+        warm = subprocess.run(zygote.command(socket_path, sandbox.__file__, policy.to_json(), probe),
+                              capture_output=True, text=True, timeout=300)
+        (process, _), = zygote._RUNNING.values()
+        assert (warm.returncode, warm.stdout.strip()) == (3, str(process.pid)), warm.stderr
+    finally:
+        for process, _ in zygote._RUNNING.values():
+            process.kill()
+        zygote._RUNNING.clear()
+    cold = subprocess.run(zygote.command(str(work / "gone.sock"), sandbox.__file__, policy.to_json(), probe),
+                          capture_output=True, text=True, timeout=300)
+    assert (cold.returncode, cold.stdout.strip()) == (3, str(os.getpid())), cold.stderr
 
 
 def test_memory_signs_are_recognised():

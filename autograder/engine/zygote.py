@@ -185,7 +185,13 @@ def _fork_kernel(conn: socket.socket, server: socket.socket, children: dict) -> 
     except (OSError, ValueError):
         conn.close()
         return 0
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the client starts the kernel cold
+        for fd in fds:
+            os.close(fd)
+        conn.close()
+        return 0
     if pid == 0:
         status = 1
         try:
@@ -242,7 +248,8 @@ def _become_kernel(request: dict, conn: socket.socket) -> None:
     import tempfile
 
     tempfile.tempdir = None  # read TMPDIR again
-    sys.argv = ["ipykernel_launcher", *argv[3:]]
+    launcher = importlib.util.find_spec("ipykernel_launcher")
+    sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *argv[3:]]  # as `python -m` sets it
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
