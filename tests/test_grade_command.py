@@ -168,9 +168,11 @@ def test_guard_restore_reruns_only_the_release_s_own_imports():
     compile(code, "restore", "exec")
 
 
-def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tmp_path):
+def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tmp_path, monkeypatch):
     """The client asks the zygote for the command (the zygote is its parent, its exit status comes back);
     with no zygote to reach, the client runs the cold sandbox launcher itself (this test is the parent)."""
+    monkeypatch.delenv(zygote.SHARED_ENV, raising=False)
+    monkeypatch.delenv("QKV_COLD_KERNELS", raising=False)
     work, kernels = tmp_path / "work", tmp_path / "kernels"
     work.mkdir(mode=0o700)
     kernels.mkdir()

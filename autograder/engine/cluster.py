@@ -174,6 +174,7 @@ def _localize(ctx: ClassContext, bundle: Bundle) -> ClassContext:
     (work / "pristine.db").write_bytes(bundle.pristine_db)
     from autograder.engine import zygote
 
+    os.environ.pop(zygote.SHARED_ENV, None)  # this worker's own zygote, on this machine
     zygote.ensure(str(work), str(kernels))  # its imports run while the course is unpacked
     warm_matplotlib_cache(kernels)
     hide = sorted({str(work), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),

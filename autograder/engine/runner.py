@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import calibrate, memory, report, worker
+from autograder.engine import calibrate, memory, report, worker, zygote
 from autograder.engine.context import STATUS_TEXT, ClassContext, Result
 from autograder.engine.gradebook import locked, merge
 from autograder.engine.submissions import Task, discover, extract_zip
@@ -71,15 +71,23 @@ class Workspace:
         self.kernels = Path(tempfile.mkdtemp(prefix="qkv-kernels-"))
         os.chmod(self.kernels, 0o711)
         # Kernels see the learner kit, not this repository; set before the worker pool starts (it inherits it).
-        self.previous_kit = os.environ.get(sandbox.KIT_ENV)
+        self.previous = {key: os.environ.get(key) for key in (sandbox.KIT_ENV, zygote.SHARED_ENV)}
         sandbox.use_learner_kit(self.kernels / ".learner-kit")
+        # One zygote for the class's kernels, shared by the workers (they inherit its socket's path);
+        # its imports run while the course is prepared.
+        os.environ.pop(zygote.SHARED_ENV, None)
+        shared = zygote.ensure(str(self.work), str(self.kernels))
+        if shared:
+            os.environ[zygote.SHARED_ENV] = shared
         return self
 
     def __exit__(self, *exc):
-        if self.previous_kit is None:
-            os.environ.pop(sandbox.KIT_ENV, None)
-        else:
-            os.environ[sandbox.KIT_ENV] = self.previous_kit
+        zygote.stop_all()
+        for key, value in self.previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         if not os.environ.get("QKV_GRADE_KEEP"):  # keep the workspace for debugging
             shutil.rmtree(self.work, ignore_errors=True)
             shutil.rmtree(self.kernels, ignore_errors=True)

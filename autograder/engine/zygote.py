@@ -1,9 +1,9 @@
 """Warm kernels: a zygote that has imported the heavy modules once forks every sandboxed kernel.
 
 A cold kernel pays for starting Python, IPython and ipykernel and for ``import torch`` before its first
-cell; a grader pays that for every notebook. Each grading worker therefore starts one zygote: a Python
+cell; a grader pays that for every notebook. The grade command therefore starts one zygote: a Python
 process, with the kernels' clean environment and the learner kit on its path, that imports
-:data:`PRELOAD` and then waits on a Unix socket in the worker's private folder. To start a kernel, the
+:data:`PRELOAD` and then waits on a Unix socket in the grader's private folder. To start a kernel, the
 kernel manager runs this file's small client instead of the sandbox launcher; the client hands the
 zygote its standard streams, the sandbox policy, the kernel's environment and command. The zygote
 forks; the child applies the same :func:`autograder.sandbox.apply` as a cold start (namespaces,
@@ -13,8 +13,10 @@ stays as the kernel manager's process: it forwards interrupts, and exits with th
 * Nothing of the grader is in the zygote: it is a fresh interpreter (not a fork of the worker), started
   with the kernels' environment, and it runs no learner code; each child runs one submission.
 * The socket lives in the worker's 0700 folder, hidden from kernels; only root-run workers reach it.
-* A kernel whose client dies (the manager killed it) is killed by the zygote; the zygote dies with its
-  worker. Where the zygote cannot be reached the client starts the kernel cold, as before.
+* One zygote per machine and class: the grade command starts it and its workers share it (a Dask worker
+  starts its own). A kernel whose client dies (the manager killed it) is killed by the zygote; the zygote
+  dies with the process that started it. Where the zygote cannot be reached the client starts the kernel
+  cold, as before.
 * ``QKV_COLD_KERNELS=1`` turns the zygote off (every kernel then starts cold).
 """
 
@@ -49,12 +51,19 @@ def command(socket_path: str | None, sandbox_path: str, policy_json: str, kernel
 _RUNNING: dict[tuple[str, str], tuple[object, str]] = {}  # (kernels folder, kit) -> (process, socket)
 
 
+#: Set by the grade command for its worker processes: the socket of the one zygote of this machine's class.
+SHARED_ENV = "QKV_ZYGOTE_SOCKET"
+
+
 def ensure(work: str, kernels: str) -> str | None:
-    """The socket of this worker process's zygote for a class (started on first use), or None: cold kernels."""
+    """The socket of the zygote for a class: the one the command shares with its workers (``SHARED_ENV``),
+    else this process's own (started on first use); None: cold kernels."""
     from autograder import sandbox
 
     if os.environ.get("QKV_COLD_KERNELS"):
         return None
+    if os.environ.get(SHARED_ENV):
+        return os.environ[SHARED_ENV]
     key = (kernels, os.environ.get(sandbox.KIT_ENV, ""))
     if key in _RUNNING and _RUNNING[key][0].poll() is None:
         return _RUNNING[key][1]
@@ -66,6 +75,14 @@ def ensure(work: str, kernels: str) -> str | None:
     _RUNNING[key] = (start(socket_path, sandbox.kernel_environment(home), home, os.path.join(work, "zygote.log")),
                      socket_path)
     return socket_path
+
+
+def stop_all() -> None:
+    """Stop the zygotes this process started (their kernels die with them)."""
+    for process, _ in _RUNNING.values():
+        process.kill()
+        process.wait()
+    _RUNNING.clear()
 
 
 def start(socket_path: str, env: dict[str, str], home: str, log: str):
