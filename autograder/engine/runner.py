@@ -152,13 +152,11 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
             timings["grading_started"] = time.monotonic() - t0
             results, calibration = run_tasks(pool, tasks, ctx, opts, timings, pending, t0)
         timings["graded"] = time.monotonic() - t0
-        master = Path(ctx.master)
         import nbformat
 
         release_nb = nbformat.read(ctx.release_path, as_version=4)
         rows, columns, max_score = report.grade_rows(opts.db_url(), opts.assignment, nb_name,
                                                      release_nb, tasks, results)
-        report.write_feedback(out, master, opts.assignment, nb_name, tasks, results)
         report.write_grades_csv(out / "grades.csv", rows, columns)
         report.histogram(out / "scores.png", [r["score"] for r in rows], max_score, opts.assignment)
         timings["total"] = time.monotonic() - t0
@@ -235,8 +233,8 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings
               t0: float = 0.0) -> tuple[dict[int, Result], Result | None]:
     """Grade every task on the pool while the reference calibrates on another worker (submitted first).
 
-    Nothing is merged into the gradebook before the calibration passed: if it fails, the class's
-    unstarted notebooks are cancelled and calibrate.LimitsTooTight propagates.
+    Nothing is merged into the gradebook (and no feedback page written) before the calibration passed: if
+    it fails, the class's unstarted notebooks are cancelled and calibrate.LimitsTooTight propagates.
     """
     master = Path(ctx.master)
     bar = None
@@ -258,6 +256,8 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings
             result = Result(task.student, task.sid, "error", f"grader worker failed: {error}")
         t = time.monotonic()
         merge(master, opts.db_url(), ctx.assignment, ctx.notebook, result)
+        # the learner's page now, while the workers grade on (this process would otherwise wait)
+        report.write_feedback(opts.out.resolve(), master, ctx.assignment, ctx.notebook, [task], {task.index: result})
         timings["merge_seconds"] = timings.get("merge_seconds", 0.0) + time.monotonic() - t
         results[task.index] = result
         if bar is not None:
