@@ -166,6 +166,23 @@ def apply(policy: Policy) -> list[str]:
         except OSError as error:
             problems.append(f"cgroup: {error}")
     is_root = os.geteuid() == 0
+    _enter_namespaces(policy, is_root, problems)
+    os.makedirs(policy.workdir, exist_ok=True)
+    if policy.filesystem and is_root and not problems:
+        try:
+            _mount_view(policy)
+        except OSError as error:
+            problems.append(f"mounts: {error}")
+    _set_limits(policy, is_root, problems)
+    if policy.uid is not None and is_root:
+        _become_user(policy)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    os.chdir(policy.workdir)
+    return problems
+
+
+def _enter_namespaces(policy: Policy, is_root: bool, problems: list[str]) -> None:
+    """A new network namespace, and a mount namespace (as root; a user namespace makes them possible otherwise)."""
     flags = 0
     if policy.network:
         flags |= CLONE_NEWNET
@@ -176,30 +193,32 @@ def apply(policy: Policy) -> list[str]:
             _unshare(flags if is_root else flags | CLONE_NEWUSER)
         except OSError as error:
             problems.append(f"namespaces: {error}")
-    os.makedirs(policy.workdir, exist_ok=True)
-    if policy.filesystem and is_root and not problems:
-        try:
-            _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
-            keep = os.open(policy.workdir, os.O_PATH)
-            # The course itself (its virtualenv, qkvlab) may live under /tmp, e.g. in a CI checkout:
-            # remember those folders before /tmp is replaced, and bind them back afterwards.
-            under_private = _kept_under(policy.expose, policy.private)
-            for path in policy.hide:  # first, so that the folders bound back below carry these covers
-                if os.path.isdir(path):
-                    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
-            for path in policy.private:  # other users' files and other copies of the course
-                if os.path.isdir(path):
-                    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1g,mode=1777")
-            for path, fd in under_private:
-                os.makedirs(path, exist_ok=True)
-                _mount(f"/proc/self/fd/{fd}", path, None, 0x1000 | MS_REC, None)  # MS_BIND | MS_REC
-                os.close(fd)
-            _expose(policy.expose)
-            os.makedirs(policy.workdir, exist_ok=True)  # the workdir itself, bound back if it was covered
-            _mount(f"/proc/self/fd/{keep}", policy.workdir, None, 0x1000, None)  # MS_BIND
-            os.close(keep)
-        except OSError as error:
-            problems.append(f"mounts: {error}")
+
+
+def _mount_view(policy: Policy) -> None:
+    """What the kernel sees: hidden folders covered, private ones fresh, the course's own bound back."""
+    _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+    keep = os.open(policy.workdir, os.O_PATH)
+    # The course itself (its virtualenv, qkvlab) may live under /tmp, e.g. in a CI checkout:
+    # remember those folders before /tmp is replaced, and bind them back afterwards.
+    under_private = _kept_under(policy.expose, policy.private)
+    for path in policy.hide:  # first, so that the folders bound back below carry these covers
+        if os.path.isdir(path):
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+    for path in policy.private:  # other users' files and other copies of the course
+        if os.path.isdir(path):
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1g,mode=1777")
+    for path, fd in under_private:
+        os.makedirs(path, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", path, None, 0x1000 | MS_REC, None)  # MS_BIND | MS_REC
+        os.close(fd)
+    _expose(policy.expose)
+    os.makedirs(policy.workdir, exist_ok=True)  # the workdir itself, bound back if it was covered
+    _mount(f"/proc/self/fd/{keep}", policy.workdir, None, 0x1000, None)  # MS_BIND
+    os.close(keep)
+
+
+def _set_limits(policy: Policy, is_root: bool, problems: list[str]) -> None:
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, policy.max_file_mb * 2**20)]
     if policy.memory_mb and not policy.cgroup:
         limits.append((resource.RLIMIT_AS, policy.memory_mb * 2**20))
@@ -211,17 +230,17 @@ def apply(policy: Policy) -> list[str]:
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError) as error:
             problems.append(f"rlimit {which}: {error}")
-    if policy.uid is not None and is_root:
-        for root, dirs, files in os.walk(policy.workdir):
-            for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-                os.lchown(name, policy.uid, policy.uid)
-        os.chmod(policy.workdir, 0o700)
-        os.setgroups([])
-        os.setgid(policy.uid)
-        os.setuid(policy.uid)
-    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    os.chdir(policy.workdir)
-    return problems
+
+
+def _become_user(policy: Policy) -> None:
+    """The throwaway uid, owning its workdir (and nothing else)."""
+    for root, dirs, files in os.walk(policy.workdir):
+        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+            os.lchown(name, policy.uid, policy.uid)
+    os.chmod(policy.workdir, 0o700)
+    os.setgroups([])
+    os.setgid(policy.uid)
+    os.setuid(policy.uid)
 
 
 #: Environment variable naming the exported learner kit that kernels see (set by :func:`use_learner_kit`;

@@ -28,6 +28,7 @@ import selectors
 import signal
 import socket
 import sys
+import time
 import traceback
 
 #: Imported once by the zygote: what every notebook of the course imports, and the kernel itself.
@@ -94,9 +95,15 @@ def start(socket_path: str, env: dict[str, str], home: str, log: str):
         os.unlink(socket_path)
     with open(log, "ab") as err:
         # -P: not this folder on sys.path (the kernels must import only what a learner can)
-        return subprocess.Popen([sys.executable, "-P", __file__, "serve", socket_path], env=env, cwd=home,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                preexec_fn=_die_with_parent)
+        process = subprocess.Popen([sys.executable, "-P", __file__, "serve", socket_path], env=env, cwd=home,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                   preexec_fn=_die_with_parent)
+    # It listens before it imports: once the socket exists, a client waits for the imports instead of
+    # starting cold (a fraction of a second; a zygote that cannot start leaves cold starts).
+    deadline = time.monotonic() + 10
+    while not os.path.exists(socket_path) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return process
 
 
 def _die_with_parent() -> None:
