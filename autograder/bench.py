@@ -3,8 +3,8 @@
 Every grading measured here runs ``python -m autograder grade`` (the one engine), on N copies of an
 assignment's reference notebook (what a good learner hands in), in one run:
 
-* ``floor``: executing the notebook once in a plain kernel (nbclient), outputs cleared first: what
-  any grader must pay;
+* ``floor``: executing the notebook in a plain kernel (nbclient), outputs cleared first, the better of
+  two runs (the first warms the disk caches): what any grader must pay;
 * ``jobs1`` / ``jobs2``: the command with ``--jobs 1`` and ``--jobs 2`` (wall time of the whole
   command / N: start-up and the reference's calibration run included); goals: jobs1 <= 1.3 x floor,
   jobs1 / jobs2 >= 1.7;
@@ -152,7 +152,8 @@ def measure(assignment: str, copies: int, tmp: Path, args) -> dict:
     folder = tmp / assignment / "class"
     make_class(folder, notebook, copies)
     extra = ["--skip-demo"] if args.skip_demo else []
-    row: dict = {"floor": floor_seconds(notebook)}
+    # the better of two runs: the first also pays for cold disk caches (torch's libraries, the data files)
+    row: dict = {"floor": min(floor_seconds(notebook), floor_seconds(notebook))}
     if args.nbgrader:
         row["nbgrader"] = nbgrader_seconds(assignment, notebook, copies, tmp / assignment)
     for jobs in (1, 2):

@@ -62,6 +62,7 @@ class Result:
     seconds: float = 0.0
     phases: dict = field(default_factory=dict)  # seconds spent in each step (for make bench)
     files: dict = field(default_factory=dict)  # folder -> tar bytes, when graded on a Dask worker
+    feedback_finished: bool = False  # the worker already made its feedback page final (feedback.finish_feedback)
 
 
 @dataclass

@@ -64,7 +64,8 @@ def write_feedback(out: Path, master: Path, assignment: str, nb_name: str, tasks
         page = out / "feedback" / f"{safe_filename(task.student)}.html"
         produced = master / "feedback" / task.sid / assignment / f"{nb_name}.html"
         if result.course_dir and produced.exists():
-            page.write_text(finish_feedback(produced.read_text(encoding="utf-8")), encoding="utf-8")
+            text = produced.read_text(encoding="utf-8")
+            page.write_text(text if result.feedback_finished else finish_feedback(text), encoding="utf-8")
         else:
             page.write_text(failure_feedback(task.student, assignment, result.status, result.message),
                             encoding="utf-8")

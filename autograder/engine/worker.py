@@ -77,9 +77,22 @@ def _grade(task: Task, start: float) -> Result:
     if result.status == "ok":
         result.status, result.message = outcome(task, STATE.submission)
     read_back(task, course_dir, result)
+    result.feedback_finished = finish_page(course_dir, task)
     result.course_dir = str(course_dir)
     result.phases = {k: round(v, 2) for k, v in STATE.submission.phases.items()}
     return result
+
+
+def finish_page(root: Path, task: Task) -> bool:
+    """Make the feedback page final here (its maths rendered, scripts barred), in parallel with the other
+    workers, not on the instructor's side, where pages would wait one after the other."""
+    from autograder.engine.feedback import finish_feedback
+
+    page = root / "feedback" / task.sid / STATE.ctx.assignment / f"{STATE.ctx.notebook}.html"
+    if not page.exists():
+        return False
+    page.write_text(finish_feedback(page.read_text(encoding="utf-8")), encoding="utf-8")
+    return True
 
 
 def read_submission(task: Task, result: Result):
