@@ -36,6 +36,42 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
+def _children() -> dict[int, list[int]]:
+    """Child pids by parent pid, from /proc/<pid>/stat ("pid (name) state ppid ...")."""
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        tree.setdefault(ppid, []).append(int(stat.parent.name))
+    return tree
+
+
+def _descendants(pid: int) -> set[int]:
+    tree, found, todo = _children(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _kill_alone(proc: subprocess.Popen) -> None:
+    """SIGKILL the worker process only (not its group, as a crash would): whatever it started must exit."""
+    left = _descendants(proc.pid)
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while left and time.monotonic() < deadline:
+        left = {pid for pid in left if Path(f"/proc/{pid}").exists()
+                and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"}
+        time.sleep(0.2)
+    _stop(proc)  # the rest of its process group, should the check below fail
+    assert not left, f"processes of a killed Dask worker are still running: {sorted(left)}"
+
+
 @pytest.fixture
 def cluster(tmp_path):
     """`dask scheduler` on a free port and two `dask worker` processes (one task at a time each)."""
@@ -56,8 +92,9 @@ def cluster(tmp_path):
             client.wait_for_workers(2, timeout=180)
         yield {"address": address, "workers": procs[1:]}
     finally:
-        for proc in reversed(procs):
-            _stop(proc)
+        for proc in procs[1:]:
+            _kill_alone(proc)
+        _stop(procs[0])
 
 
 def _class(tmp_path: Path, copies: int) -> Path:

@@ -3,7 +3,8 @@
 Each submission is one Dask task that runs :func:`autograder.engine.worker.grade_one` on a Dask
 worker, in the same sandbox as the local pool. The worker gets what it needs as bytes (the
 assignment's source, the release, an empty gradebook once per run; the notebook with each task),
-lays out its own private course directory, and sends back the result with the student's
+lays out its own private course directory (its learner kit, zygote, grading process and sandbox probe are set up
+once per worker, as the command connects, and kept for the next runs), and sends back the result with the student's
 submitted, autograded and feedback files. The instructor's process merges them into the one
 gradebook, exactly as for the local pool. A worker that dies mid-run loses nothing: the scheduler
 runs its tasks again on another worker, and each student's result is merged once.
@@ -18,11 +19,13 @@ import atexit
 import concurrent.futures as cf
 import dataclasses
 import io
+import multiprocessing
 import os
 import shutil
 import tarfile
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +71,10 @@ class DaskPool:
         self.local_work = local_work
         self.bundles: dict[str, object] = {}
         self.running: dict[str, object] = {}  # a Dask future nobody holds is forgotten (cancelled)
+        # each worker sets itself up (learner kit, zygote, probe) while the instructor's side prepares the course
+        self.prepared = [self.client.submit(prepare_machine, key=f"prepare-{address}-{os.getpid()}-{worker}",
+                                            workers=[worker], allow_other_workers=False, pure=False)
+                         for worker in self.client.scheduler_info().get("workers", {})]
 
     def __enter__(self):
         return self
@@ -141,7 +148,8 @@ def grade_remote(task: Task, notebook: bytes, ctx: ClassContext, bundle: Bundle)
             path.parent.mkdir(exist_ok=True)
             path.write_bytes(notebook)
             task = dataclasses.replace(task, path=str(path))
-        result = worker.grade_one(task, local)
+        # in the machine's grading process, away from the Dask worker's event loop (which holds the GIL often)
+        result = _machine().grader.submit(worker.grade_one, task, local).result()
         if result.course_dir:
             root = Path(result.course_dir)
             result.files = {folder: tar_folder(root / folder / task.sid / ctx.assignment) for folder in SHIPPED}
@@ -150,44 +158,112 @@ def grade_remote(task: Task, notebook: bytes, ctx: ClassContext, bundle: Bundle)
         return result
 
 
-def _localize(ctx: ClassContext, bundle: Bundle) -> ClassContext:
-    """This worker's copy of the class: its own workspace, course source, gradebook and sandbox probe."""
-    if ctx.run_id in _LOCAL:
-        return _LOCAL[ctx.run_id]
-    from autograder import sandbox
-    from autograder.engine import memory, worker
-    from autograder.engine.runner import REPO, warm_matplotlib_cache
+@dataclass
+class Machine:
+    """What a Dask worker keeps between runs: its private folder, the kernels' folder with the learner kit
+    and matplotlib's font cache, the zygote and the sandbox probe (none depends on the class)."""
 
-    for old in _LOCAL.values():  # one run at a time per worker: drop the previous run's files
-        _cleanup(old)
-    _LOCAL.clear()
-    worker.init_worker()
-    work = Path(tempfile.mkdtemp(prefix="qkv-dask-grade-"))
+    base: Path  # 0700: the zygote's socket and each run's course live here
+    kernels: Path
+    features: dict
+    grader: cf.ProcessPoolExecutor  # one process, as a local pool's worker: grade_one runs there
+
+
+_MACHINE: list[Machine] = []
+
+
+def prepare_machine() -> int:
+    """Set this worker up once (imports, learner kit, zygote, probe); the grade command asks for it as it
+    connects, so a fresh worker gets ready while the instructor's side prepares the course."""
+    with _LOCK:
+        _machine()
+    return os.getpid()
+
+
+def _machine() -> Machine:
+    if _MACHINE:
+        return _MACHINE[0]
+    from autograder import sandbox
+    from autograder.engine import worker, zygote
+    from autograder.engine.runner import warm_matplotlib_cache
+
+    base = Path(tempfile.mkdtemp(prefix="qkv-dask-grade-"))
     kernels = Path(tempfile.mkdtemp(prefix="qkv-dask-kernels-"))
     os.chmod(kernels, 0o711)
     sandbox.use_learner_kit(kernels / ".learner-kit")  # this worker's kernels see the learner kit only
+    os.environ.pop(zygote.SHARED_ENV, None)  # this worker's own zygote, on this machine, shared with its grader
+    shared = zygote.ensure(str(base), str(kernels))  # its imports run while the grader imports nbgrader
+    if shared:
+        os.environ[zygote.SHARED_ENV] = shared
+    grader = _start_grader(worker)
+    warm_matplotlib_cache(kernels)
+    machine = Machine(base, kernels, sandbox.probe(str(base)), grader)
+    _MACHINE.append(machine)
+    atexit.register(_cleanup, machine)
+    return machine
+
+
+def _init_grader(parent: int) -> None:
+    """The grader's start: it exits when its Dask worker is gone (a pool's child never sees its pipe close:
+    it holds both ends), then imports what grading needs."""
+    from autograder.engine import worker
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    worker.init_worker()
+
+
+def _start_grader(worker) -> cf.ProcessPoolExecutor:
+    """The one process that grades this worker's submissions (spawned now, importing nbgrader at once).
+
+    A Dask worker is a daemonic process, which multiprocessing forbids to have children, so that they are
+    not left behind. The grader is not: it reads its tasks from a pipe to this process and exits at its end.
+    """
+    grader = cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_init_grader, initargs=(os.getpid(),))
+    config = multiprocessing.current_process()._config  # noqa: SLF001 - the only switch there is
+    daemon = config.get("daemon")
+    config["daemon"] = False
+    try:
+        grader.submit(worker.warm_up)  # starts the process
+    finally:
+        config["daemon"] = daemon
+    return grader
+
+
+def _localize(ctx: ClassContext, bundle: Bundle) -> ClassContext:
+    """This worker's copy of the class: its own workspace, course source and gradebook."""
+    if ctx.run_id in _LOCAL:
+        return _LOCAL[ctx.run_id]
+    from autograder.engine import memory
+    from autograder.engine.runner import REPO
+
+    machine = _machine()
+    for old in _LOCAL.values():  # one run at a time per worker: drop the previous run's files
+        shutil.rmtree(old.work, ignore_errors=True)
+    _LOCAL.clear()
+    work = machine.base / f"run-{ctx.run_id}"
     master = work / "master"
     untar(bundle.source, master / "source" / ctx.assignment)
     release = master / "release" / ctx.assignment / f"{ctx.notebook}.ipynb"
     release.parent.mkdir(parents=True)
     release.write_bytes(bundle.release)
     (work / "pristine.db").write_bytes(bundle.pristine_db)
-    from autograder.engine import zygote
-
-    os.environ.pop(zygote.SHARED_ENV, None)  # this worker's own zygote, on this machine
-    zygote.ensure(str(work), str(kernels))  # its imports run while the course is unpacked
-    warm_matplotlib_cache(kernels)
-    hide = sorted({str(work), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
+    hide = sorted({str(machine.base), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
                    str(REPO / ".git")})
     local = dataclasses.replace(
-        ctx, master=str(master), work=str(work), kernels=str(kernels), release_path=str(release),
-        pristine_db=str(work / "pristine.db"), features=sandbox.probe(str(work)),
+        ctx, master=str(master), work=str(work), kernels=str(machine.kernels), release_path=str(release),
+        pristine_db=str(work / "pristine.db"), features=machine.features,
         memory_mode=memory.limit_mode(ctx.memory), hide=tuple(hide))
     _LOCAL[ctx.run_id] = local
-    atexit.register(_cleanup, local)
     return local
 
 
-def _cleanup(ctx: ClassContext) -> None:
-    shutil.rmtree(ctx.work, ignore_errors=True)
-    shutil.rmtree(ctx.kernels, ignore_errors=True)
+def _cleanup(machine: Machine) -> None:
+    machine.grader.shutdown(cancel_futures=True)
+    shutil.rmtree(machine.base, ignore_errors=True)
+    shutil.rmtree(machine.kernels, ignore_errors=True)

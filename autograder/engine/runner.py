@@ -66,6 +66,9 @@ class ClassReport:
 class Workspace:
     """The grader's private folders: ``work`` (0700; kernels cannot enter) and ``kernels`` (0711)."""
 
+    def __init__(self, local_kernels: bool = True):
+        self.local_kernels = local_kernels  # False on a Dask cluster: its workers start their own zygotes
+
     def __enter__(self):
         self.work = Path(tempfile.mkdtemp(prefix="qkv-grade-"))
         self.kernels = Path(tempfile.mkdtemp(prefix="qkv-kernels-"))
@@ -76,7 +79,7 @@ class Workspace:
         # One zygote for the class's kernels, shared by the workers (they inherit its socket's path);
         # its imports run while the course is prepared.
         os.environ.pop(zygote.SHARED_ENV, None)
-        shared = zygote.ensure(str(self.work), str(self.kernels))
+        shared = zygote.ensure(str(self.work), str(self.kernels)) if self.local_kernels else None
         if shared:
             os.environ[zygote.SHARED_ENV] = shared
         return self
@@ -140,7 +143,7 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
     (out / "feedback").mkdir(exist_ok=True)
-    with Workspace() as ws:
+    with Workspace(local_kernels=not opts.scheduler) as ws:
         tasks = find_tasks(submissions, nb_name, ws.work)
         pool, warm = start_pool(opts, ws, tasks)
         warm_instructor_side()  # while the workers and their zygotes start
