@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import grade, sandbox
+from autograder import course, grade, sandbox
 from autograder.engine import zygote
 from autograder.feedback_math import unrendered
 from autograder.hostile import CASES, write_class
@@ -46,8 +46,6 @@ def read_rows(out: Path) -> dict[str, dict]:
 
 def release_of(tmp: Path) -> Path:
     """The student version of the toy notebook, made the way the course makes it (nbgrader)."""
-    from autograder import course
-
     root = course.make_course(tmp / "course", ASSIGNMENT, FIXTURES)
     course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
     return root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -180,6 +178,10 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
     probe = [sys.executable, "-c", "import os, sys; print(os.getppid()); sys.exit(3)"]
     socket_path = zygote.ensure(str(work), str(kernels))
     try:
+        # chapter 7's notebook loads MiniLM: the zygote imports transformers for it, and nothing it is not allowed to
+        assert zygote.modules_to_warm(str(course.source_notebook("07_contextual_embeddings"))) == ["qkvlab.minilm"]
+        assert zygote.modules_to_warm(str(course.source_notebook("03_attention"))) == []
+        assert zygote.warm(socket_path, ["qkvlab.minilm", "qkvlab.plots"], wait=True) == ["qkvlab.minilm"]
         warm = subprocess.run(zygote.command(socket_path, sandbox.__file__, policy.to_json(), probe),
                               capture_output=True, text=True, timeout=300)
         (process, _), = zygote._RUNNING.values()

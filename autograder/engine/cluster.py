@@ -253,6 +253,9 @@ def _localize(ctx: ClassContext, bundle: Bundle) -> ClassContext:
     release.parent.mkdir(parents=True)
     release.write_bytes(bundle.release)
     (work / "pristine.db").write_bytes(bundle.pristine_db)
+    from autograder.engine import zygote
+
+    zygote.warm(os.environ.get(zygote.SHARED_ENV), zygote.modules_to_warm(str(release)))
     hide = sorted({str(machine.base), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
                    str(REPO / ".git")})
     local = dataclasses.replace(

@@ -66,8 +66,9 @@ class ClassReport:
 class Workspace:
     """The grader's private folders: ``work`` (0700; kernels cannot enter) and ``kernels`` (0711)."""
 
-    def __init__(self, local_kernels: bool = True):
+    def __init__(self, local_kernels: bool = True, warm: list[str] | None = None):
         self.local_kernels = local_kernels  # False on a Dask cluster: its workers start their own zygotes
+        self.warm = warm or []  # learner-kit modules the zygote imports for this class (zygote.WARM_MODULES)
 
     def __enter__(self):
         self.work = Path(tempfile.mkdtemp(prefix="qkv-grade-"))
@@ -82,6 +83,7 @@ class Workspace:
         shared = zygote.ensure(str(self.work), str(self.kernels)) if self.local_kernels else None
         if shared:
             os.environ[zygote.SHARED_ENV] = shared
+            zygote.warm(shared, self.warm)
         return self
 
     def __exit__(self, *exc):
@@ -143,7 +145,8 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
     (out / "feedback").mkdir(exist_ok=True)
-    with Workspace(local_kernels=not opts.scheduler) as ws:
+    warm = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
+    with Workspace(local_kernels=not opts.scheduler, warm=warm) as ws:
         tasks = find_tasks(submissions, nb_name, ws.work)
         pool, warm = start_pool(opts, ws, tasks)
         warm_instructor_side()  # while the workers and their zygotes start

@@ -34,6 +34,10 @@ import traceback
 #: Imported once by the zygote: what every notebook of the course imports, and the kernel itself.
 #: (Not matplotlib: it fixes its configuration folder at import, which is per kernel.)
 PRELOAD = ("numpy", "torch", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel")
+#: Learner-kit modules that import heavy libraries lazily, inside a function (transformers takes 4 s): for a class
+#: whose notebook imports one, the zygote imports it too and runs its ``warm()`` (the same imports, nothing more).
+#: Never a module that imports matplotlib: its inline backend hooks into the kernel's shell at import.
+WARM_MODULES = ("qkvlab.minilm",)
 PR_SET_PDEATHSIG = 1
 MAX_REQUEST = 1 << 20
 
@@ -76,6 +80,34 @@ def ensure(work: str, kernels: str) -> str | None:
     _RUNNING[key] = (start(socket_path, sandbox.kernel_environment(home), home, os.path.join(work, "zygote.log")),
                      socket_path)
     return socket_path
+
+
+def modules_to_warm(notebook_path: str) -> list[str]:
+    """The :data:`WARM_MODULES` that a notebook's code cells import."""
+    import re
+
+    cells = json.loads(open(notebook_path, encoding="utf-8").read()).get("cells", [])
+    code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+    named = set(re.findall(r"^\s*(?:from|import)\s+([\w.]+)", code, re.MULTILINE))
+    return [name for name in WARM_MODULES if name in named]
+
+
+def warm(socket_path: str | None, modules: list[str], wait: bool = False) -> list[str]:
+    """Ask the zygote to import ``modules`` before its next kernel (in turn: a kernel asked for later waits).
+
+    Returns, when ``wait`` is set, which of them the zygote then holds (only :data:`WARM_MODULES` are warmed).
+    """
+    if not socket_path or not modules:
+        return []
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        conn.connect(socket_path)
+        conn.send(json.dumps({"warm": list(modules)}).encode())
+        return json.loads(conn.recv(MAX_REQUEST))["warm"] if wait else []
+    except (OSError, ValueError, KeyError):
+        return []  # kernels then import them themselves
+    finally:
+        conn.close()
 
 
 def stop_all() -> None:
@@ -209,6 +241,14 @@ def _fork_kernel(conn: socket.socket, server: socket.socket, children: dict) -> 
     except (OSError, ValueError):
         conn.close()
         return 0
+    if "warm" in request:
+        _warm(request["warm"])
+        try:
+            conn.send(json.dumps({"warm": [n for n in request["warm"] if n in sys.modules]}).encode())
+        except OSError:
+            pass  # the client did not wait
+        conn.close()
+        return 0
     try:
         pid = os.fork()
     except OSError:  # no process to spare: the client starts the kernel cold
@@ -241,6 +281,20 @@ def _fork_kernel(conn: socket.socket, server: socket.socket, children: dict) -> 
     except OSError:
         pass
     return pid
+
+
+def _warm(modules: list) -> None:
+    import gc
+    import importlib
+
+    for name in modules:
+        if name in WARM_MODULES and name not in sys.modules:
+            try:
+                getattr(importlib.import_module(name), "warm", lambda: None)()
+            except Exception:  # noqa: BLE001 - the kernels import it themselves (and report any error)
+                traceback.print_exc()
+    gc.collect()
+    gc.freeze()
 
 
 def _become_kernel(request: dict, conn: socket.socket) -> None:
