@@ -92,9 +92,12 @@ def cluster(tmp_path):
             client.wait_for_workers(2, timeout=180)
         yield {"address": address, "workers": procs[1:]}
     finally:
-        for proc in procs[1:]:
-            _kill_alone(proc)
-        _stop(procs[0])
+        try:
+            for proc in procs[1:]:
+                _kill_alone(proc)
+        finally:
+            for proc in reversed(procs):
+                _stop(proc)
 
 
 def _class(tmp_path: Path, copies: int) -> Path:

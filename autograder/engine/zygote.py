@@ -36,7 +36,7 @@ import traceback
 PRELOAD = ("numpy", "torch", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel")
 #: Learner-kit modules that import heavy libraries lazily, inside a function (transformers takes 4 s): for a class
 #: whose notebook imports one, the zygote imports it too and runs its ``warm()`` (the same imports, nothing more).
-#: Never a module that imports matplotlib: its inline backend hooks into the kernel's shell at import.
+#: (Not one that imports matplotlib: PRELOAD leaves it out, see above.)
 WARM_MODULES = ("qkvlab.minilm",)
 PR_SET_PDEATHSIG = 1
 MAX_REQUEST = 1 << 20
