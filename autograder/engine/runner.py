@@ -147,11 +147,17 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     (out / "feedback").mkdir(exist_ok=True)
     warm = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
     with Workspace(local_kernels=not opts.scheduler, warm=warm) as ws:
+        # the sandbox probe and matplotlib's font cache are subprocesses: they run beside this process's imports
+        helpers = cf.ThreadPoolExecutor(max_workers=2)
+        probing = helpers.submit(sandbox.probe, str(opts.solutions))
+        fonts = helpers.submit(warm_matplotlib_cache, ws.kernels)
         tasks = find_tasks(submissions, nb_name, ws.work)
         pool, warm = start_pool(opts, ws, tasks)
         warm_instructor_side()  # while the workers and their zygotes start
         with pool:
-            ctx = prepare(opts, out, ws, nb_name, tasks, submissions)
+            ctx = prepare(opts, out, ws, nb_name, tasks, submissions, probing)
+            fonts.result()
+            helpers.shutdown()
             timings["setup"] = time.monotonic() - t0
             cf.wait(warm)
             pending = calibrate.start(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
@@ -170,11 +176,9 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     return ClassReport(tasks, results, rows, columns, max_score, dict(ctx.features), calibration, timings)
 
 
-def prepare(opts: Options, out: Path, ws: Workspace, nb_name: str, tasks: list[Task], submissions: Path):
-    """The master course (source, release, gradebook), the sandbox's features, the class context."""
-    helpers = cf.ThreadPoolExecutor(max_workers=2)
-    probing = helpers.submit(sandbox.probe, str(opts.solutions))
-    fonts = helpers.submit(warm_matplotlib_cache, ws.kernels)
+def prepare(opts: Options, out: Path, ws: Workspace, nb_name: str, tasks: list[Task], submissions: Path,
+            probing: cf.Future):
+    """The master course (source, release, gradebook), the sandbox's features (``probing``), the class context."""
     master = out / "nbgrader"
     ensure_master(opts, master)
     if opts.db:  # the workers' private gradebooks are SQLite copies of a fresh one
@@ -184,8 +188,6 @@ def prepare(opts: Options, out: Path, ws: Workspace, nb_name: str, tasks: list[T
         pristine = master
     shutil.copy(pristine / "gradebook.db", ws.work / "pristine.db")  # workers copy this, never the live one
     features = probing.result()
-    fonts.result()
-    helpers.shutdown()
     warn_missing(features)
     memory_mode = memory.limit_mode(opts.memory)
     (out / "sandbox.json").write_text(json.dumps({**features, "memory_limit_applied": memory_mode}, indent=1),
