@@ -442,9 +442,10 @@ def test_graded_kernel_reaches_only_the_learner_kit(tmp_path):
     """A submission that lists and reads every file it can reach outside the system folders finds the learner kit,
     the Python installation and virtualenv, and its own working folder: nothing else of the course."""
     from autograder import sandbox
+    from autograder.engine import isolation
     from autograder.grade import student_id
 
-    features = sandbox.probe()
+    features = isolation.probe()
     if features.get("filesystem"):
         pytest.skip(f"no mount namespace here: {features['filesystem']}")
     fixtures = REPO / "tests" / "fixtures" / "solutions"

@@ -184,7 +184,7 @@ def _machine() -> Machine:
     if _MACHINE:
         return _MACHINE[0]
     from autograder import sandbox
-    from autograder.engine import worker, zygote
+    from autograder.engine import isolation, worker, zygote
     from autograder.engine.runner import warm_matplotlib_cache
 
     base = Path(tempfile.mkdtemp(prefix="qkv-dask-grade-"))
@@ -197,7 +197,7 @@ def _machine() -> Machine:
         os.environ[zygote.SHARED_ENV] = shared
     grader = _start_grader(worker)
     warm_matplotlib_cache(kernels)
-    machine = Machine(base, kernels, sandbox.probe(str(base)), grader)
+    machine = Machine(base, kernels, isolation.probe(str(base)), grader)
     _MACHINE.append(machine)
     atexit.register(_cleanup, machine)
     return machine

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import calibrate, memory, report, worker, zygote
+from autograder.engine import calibrate, isolation, memory, report, worker, zygote
 from autograder.engine.context import STATUS_TEXT, ClassContext, Result
 from autograder.engine.gradebook import locked, merge
 from autograder.engine.submissions import Task, discover, extract_zip
@@ -149,7 +149,7 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     with Workspace(local_kernels=not opts.scheduler, warm=warm) as ws:
         # the sandbox probe and matplotlib's font cache are subprocesses: they run beside this process's imports
         helpers = cf.ThreadPoolExecutor(max_workers=2)
-        probing = helpers.submit(sandbox.probe, str(opts.solutions))
+        probing = helpers.submit(isolation.probe, str(opts.solutions))
         fonts = helpers.submit(warm_matplotlib_cache, ws.kernels)
         tasks = find_tasks(submissions, nb_name, ws.work)
         pool, warm = start_pool(opts, ws, tasks)

@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import cgroups, guard
+from autograder.engine import cgroups, guard, isolation
 from autograder.engine.context import MAX_NOTEBOOK_MB, STATE, ClassContext, Result, Submission
 from autograder.engine.submissions import Task
 
@@ -71,7 +71,7 @@ def _grade(task: Task, start: float) -> Result:
     try:
         run_nbgrader(task, course_dir, result)
     finally:
-        sandbox.kill_uid(STATE.policy.uid)
+        isolation.kill_uid(STATE.policy.uid)
         cgroups.remove_cgroup(STATE.policy.cgroup)
         shutil.rmtree(STATE.policy.workdir, ignore_errors=True)
     if result.status == "ok":

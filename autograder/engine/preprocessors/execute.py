@@ -13,7 +13,7 @@ from nbgrader.preprocessors import Execute
 
 from autograder import sandbox
 from autograder.course import is_demo, is_test
-from autograder.engine import memory, zygote
+from autograder.engine import isolation, memory, zygote
 from autograder.engine.context import MAX_OUTPUT_BYTES, STATE, STATUS_TEXT
 from autograder.engine.guard import CHECK_EXPRESSION
 
@@ -151,7 +151,7 @@ class SandboxExecute(Execute):
                 except OSError:
                     break
                 time.sleep(0.05)
-        sandbox.kill_uid(STATE.policy.uid)
+        isolation.kill_uid(STATE.policy.uid)
 
     def _mark_unfinished(self, done: set[int]) -> None:
         sub = STATE.submission
