@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString  # for unrendered(): the tree-based check
 from latex2mathml.converter import convert
 
 # $$...$$ and \[...\] are display maths; $...$ and \(...\) are inline.  A dollar
@@ -55,17 +55,53 @@ def _in_skipped(node) -> bool:
     return any(parent.name in _SKIP for parent in node.parents)
 
 
+# One token of markup: a comment, CDATA, a start or end tag (quoted attribute values may hold ">"), a declaration.
+_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>"
+    r"|<(?P<end>/)?(?P<name>[A-Za-z][\w:-]*)(?:\"[^\"]*\"|'[^']*'|[^'\">])*>"
+    r"|<[!?][^>]*>",
+    re.DOTALL,
+)
+_RAW_TEXT = {"script", "style", "textarea"}  # their content is not markup: skipped up to the end tag
+
+
 def render_math(page: str) -> str:
-    """Return the HTML page with every formula in its prose replaced by MathML."""
-    soup = BeautifulSoup(page, "html.parser")
-    body = soup.body or soup
-    for node in list(body.find_all(string=True)):
-        if type(node) is not NavigableString or _in_skipped(node):
-            continue  # comments, doctypes and CDATA are NavigableString subclasses
-        rendered = _render_text(str(node))
-        if rendered is not None:
-            node.replace_with(BeautifulSoup(rendered, "html.parser"))
-    return str(soup)
+    """Return the HTML page with every formula in its prose (the body's text outside ``_SKIP`` elements)
+    replaced by MathML; every other byte of the page is kept as it was.
+
+    A scan of the markup's tokens, not a parse into a tree: a feedback page holds thousands of tags (each
+    highlighted code token is one), and a tree costs a second of CPU per page, where this takes milliseconds.
+    :func:`unrendered` is the tree-based check of the result.
+    """
+    match = re.search(r"<body\b", page, re.IGNORECASE)
+    start = match.start() if match else 0
+    pieces, last, depth = [page[:start]], start, 0
+    position = start
+    while True:
+        token = _TOKEN.search(page, position)
+        end = token.start() if token else len(page)
+        if depth == 0 and end > last:
+            text = page[last:end]
+            rendered = _render_text(html.unescape(text)) if ("$" in text or "\\" in text) else None
+            pieces.append(text if rendered is None else rendered)
+        elif end > last:
+            pieces.append(page[last:end])
+        if token is None:
+            break
+        pieces.append(token.group(0))
+        last = position = token.end()
+        name = (token.group("name") or "").lower()
+        if name in _SKIP and not token.group(0).endswith("/>"):
+            if token.group("end"):
+                depth = max(0, depth - 1)
+            elif name in _RAW_TEXT:
+                close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(page, position)
+                stop = close.start() if close else len(page)
+                pieces.append(page[position:stop])
+                last = position = stop
+            else:
+                depth += 1
+    return "".join(pieces)
 
 
 def unrendered(page: str) -> list[str]:
