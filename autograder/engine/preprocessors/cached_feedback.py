@@ -1,14 +1,39 @@
 """nbgrader's GenerateFeedback with one HTML exporter per worker (building one takes seconds)."""
 
 import os
+import re
 
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.writers import FilesWriter
 from nbgrader.converters import GenerateFeedback
 
 from autograder.engine.context import STATE
 
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", re.IGNORECASE)
+
+
+class FeedbackHTMLExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its final pass, which parses the whole page into a tree (about half a
+    CPU-second per page) to give images alt text and the lab template's cells tab stops; the feedback template
+    has no such cells, and the alt text is added here without a tree."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        info = nb.metadata.get("language_info", {})
+        lexer = info.get("pygments_lexer", info.get("name", None))
+        self.register_filter("highlight_code",
+                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        resources = self._init_resources(resources)
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', page), resources
+
 
 class CachedFeedback(GenerateFeedback):
+    exporter_class = FeedbackHTMLExporter
+
     def start(self):
         self.init_notebooks()
         self.writer = FilesWriter(parent=self, config=self.config)
