@@ -139,8 +139,6 @@ _LOCAL: dict[str, ClassContext] = {}
 
 def grade_remote(task: Task, notebook: bytes, ctx: ClassContext, bundle: Bundle) -> Result:
     """Grade one submission on this Dask worker; the result carries its files back."""
-    from autograder.engine import worker
-
     with _LOCK:
         local = _localize(ctx, bundle)
         if task.path:
@@ -148,14 +146,26 @@ def grade_remote(task: Task, notebook: bytes, ctx: ClassContext, bundle: Bundle)
             path.parent.mkdir(exist_ok=True)
             path.write_bytes(notebook)
             task = dataclasses.replace(task, path=str(path))
-        # in the machine's grading process, away from the Dask worker's event loop (which holds the GIL often)
-        result = _machine().grader.submit(worker.grade_one, task, local).result()
+        result = _grade_in_process(task, local)
         if result.course_dir:
             root = Path(result.course_dir)
             result.files = {folder: tar_folder(root / folder / task.sid / ctx.assignment) for folder in SHIPPED}
             result.course_dir = ctx.assignment  # the instructor's side rebuilds the path
             shutil.rmtree(root, ignore_errors=True)
         return result
+
+
+def _grade_in_process(task: Task, local: ClassContext) -> Result:
+    """grade_one in the machine's grading process, away from the Dask worker's event loop (which often holds
+    the GIL). A grading process that died (the kernel OOM killer may pick it) is replaced once."""
+    from autograder.engine import worker
+
+    machine = _machine()
+    try:
+        return machine.grader.submit(worker.grade_one, task, local).result()
+    except cf.BrokenExecutor:  # BrokenProcessPool
+        machine.grader = _start_grader(worker)
+        return machine.grader.submit(worker.grade_one, task, local).result()
 
 
 @dataclass

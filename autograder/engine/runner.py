@@ -145,8 +145,8 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
     (out / "feedback").mkdir(exist_ok=True)
-    warm = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
-    with Workspace(local_kernels=not opts.scheduler, warm=warm) as ws:
+    warm_modules = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
+    with Workspace(local_kernels=not opts.scheduler, warm=warm_modules) as ws:
         # the sandbox probe and matplotlib's font cache are subprocesses: they run beside this process's imports
         helpers = cf.ThreadPoolExecutor(max_workers=2)
         probing = helpers.submit(isolation.probe, str(opts.solutions))

@@ -86,7 +86,8 @@ def modules_to_warm(notebook_path: str) -> list[str]:
     """The :data:`WARM_MODULES` that a notebook's code cells import."""
     import re
 
-    cells = json.loads(open(notebook_path, encoding="utf-8").read()).get("cells", [])
+    with open(notebook_path, encoding="utf-8") as handle:
+        cells = json.load(handle).get("cells", [])
     code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
     named = set(re.findall(r"^\s*(?:from|import)\s+([\w.]+)", code, re.MULTILINE))
     return [name for name in WARM_MODULES if name in named]
