@@ -1,6 +1,8 @@
 """Command-line entry point: ``python -m autograder {release,grade,bench,export-learner,lms} ...``."""
 
+import atexit
 import importlib
+import os
 import sys
 
 COMMANDS = {
@@ -22,5 +24,15 @@ def main(argv: list[str]) -> int:
     return int(module.main(argv[1:]) or 0)
 
 
+def exit_now(code: int) -> None:
+    """Exit without the interpreter's teardown of every module and object (0.5-0.8 s after a grading,
+    which a regrade of one student would otherwise wait for): the exit handlers run, the streams are
+    flushed, and every file the commands write is closed already."""
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    exit_now(main(sys.argv[1:]))

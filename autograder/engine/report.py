@@ -1,4 +1,4 @@
-"""The class report: grades.csv (written in one place), feedback files, the summary and the histogram."""
+"""The class report: grades.csv (written in one place), feedback files and the summary (the histogram: plotting.py)."""
 
 from __future__ import annotations
 
@@ -97,27 +97,3 @@ def summary(rows: list[dict], max_score: float, limit: int = 60) -> str:
         lines.append(f"score out of {max_score:g}: mean {statistics.mean(scores):.2f}, "
                      f"median {statistics.median(scores):.2f}, min {min(scores):.2f}, max {max(scores):.2f}")
     return "\n".join(lines)
-
-
-def histogram(path: Path, scores: list[float], max_score: float, assignment: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    try:
-        from qkvlab.plots import use_course_style
-
-        use_course_style()
-    except Exception:  # noqa: BLE001 - the plain style is fine too
-        pass
-    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
-    top = max(max_score, max(scores, default=0.0), 1.0)
-    ax.hist(scores, bins=min(20, max(5, int(top))), range=(0, top), color="#0072B2", edgecolor="white")
-    ax.set_xlabel(f"score (points out of {max_score:g})")
-    ax.set_ylabel("number of students")
-    ax.set_title(f"{assignment}: {len(scores)} submissions")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import calibrate, isolation, memory, report, worker, zygote
+from autograder.engine import calibrate, isolation, memory, plotting, report, worker, zygote
 from autograder.engine.context import STATUS_TEXT, ClassContext, Result
 from autograder.engine.gradebook import locked, merge
 from autograder.engine.submissions import Task, discover, extract_zip
@@ -122,7 +122,12 @@ class InlinePool(cf.Executor):
 
 def start_pool(opts: Options, ws: Workspace, tasks: list[Task]) -> tuple[cf.Executor, list[cf.Future]]:
     """Worker processes (importing nbgrader and starting their zygotes while this process prepares the
-    course), this process for a lone submission, or a Dask cluster."""
+    course), this process for a lone submission, or a Dask cluster.
+
+    Local workers are forked by a fork server that imports nbgrader once for all of them (``--jobs 4``
+    pays 1.7 CPU-s once, not four times); it is a fresh interpreter, not a fork of this process, as a
+    spawned worker would be. The workers are started from a thread: the first one waits for those imports.
+    """
     if opts.scheduler:
         from autograder.engine.cluster import DaskPool
 
@@ -130,9 +135,14 @@ def start_pool(opts: Options, ws: Workspace, tasks: list[Task]) -> tuple[cf.Exec
     if opts.jobs == 1 and len(tasks) == 1:
         return InlinePool(ws), []
     jobs = opts.jobs
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=worker.init_worker, initargs=(str(ws.work), str(ws.kernels)))
-    return pool, [pool.submit(worker.warm_up) for _ in range(jobs)]
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder", *worker.IMPORTS])
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=worker.init_worker,
+                                  initargs=(str(ws.work), str(ws.kernels), dict(os.environ)))
+    starter = cf.ThreadPoolExecutor(max_workers=1)
+    started = starter.submit(lambda: [f.result() for f in [pool.submit(worker.warm_up) for _ in range(jobs)]])
+    starter.shutdown(wait=False)
+    return pool, [started]
 
 
 def grade_class(opts: Options, submissions: Path) -> ClassReport:
@@ -147,30 +157,32 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     (out / "feedback").mkdir(exist_ok=True)
     warm_modules = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
     with Workspace(local_kernels=not opts.scheduler, warm=warm_modules) as ws:
-        # the sandbox probe and matplotlib's font cache are subprocesses: they run beside this process's imports
-        helpers = cf.ThreadPoolExecutor(max_workers=2)
+        # the sandbox probe and matplotlib (font cache, then histogram) are subprocesses: they run beside
+        # this process's imports and the grading
+        helpers = cf.ThreadPoolExecutor(max_workers=1)
         probing = helpers.submit(isolation.probe, str(opts.solutions))
-        fonts = helpers.submit(warm_matplotlib_cache, ws.kernels)
+        plotter = plotting.Plotter(ws.kernels)
         tasks = find_tasks(submissions, nb_name, ws.work)
         pool, warm = start_pool(opts, ws, tasks)
         warm_instructor_side()  # while the workers and their zygotes start
-        with pool:
-            ctx = prepare(opts, out, ws, nb_name, tasks, submissions, probing)
-            fonts.result()
-            helpers.shutdown()
-            timings["setup"] = time.monotonic() - t0
-            cf.wait(warm)
-            pending = calibrate.start(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
-            timings["grading_started"] = time.monotonic() - t0
-            results, calibration = run_tasks(pool, tasks, ctx, opts, timings, pending, t0)
-        timings["graded"] = time.monotonic() - t0
-        import nbformat
+        with plotter:
+            with pool:
+                ctx = prepare(opts, out, ws, nb_name, tasks, submissions, probing)
+                plotter.wait_for_fonts()
+                helpers.shutdown()
+                timings["setup"] = time.monotonic() - t0
+                cf.wait(warm)
+                pending = calibrate.start(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
+                timings["grading_started"] = time.monotonic() - t0
+                results, calibration = run_tasks(pool, tasks, ctx, opts, timings, pending, t0)
+            timings["graded"] = time.monotonic() - t0
+            import nbformat
 
-        release_nb = nbformat.read(ctx.release_path, as_version=4)
-        rows, columns, max_score = report.grade_rows(opts.db_url(), opts.assignment, nb_name,
-                                                     release_nb, tasks, results)
-        report.write_grades_csv(out / "grades.csv", rows, columns)
-        report.histogram(out / "scores.png", [r["score"] for r in rows], max_score, opts.assignment)
+            release_nb = nbformat.read(ctx.release_path, as_version=4)
+            rows, columns, max_score = report.grade_rows(opts.db_url(), opts.assignment, nb_name,
+                                                         release_nb, tasks, results)
+            report.write_grades_csv(out / "grades.csv", rows, columns)
+            plotter.draw(out / "scores.png", [r["score"] for r in rows], max_score, opts.assignment)
         timings["total"] = time.monotonic() - t0
         report.write_json(out, tasks, results, timings)
     return ClassReport(tasks, results, rows, columns, max_score, dict(ctx.features), calibration, timings)
@@ -277,25 +289,11 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings
 
 
 def warm_instructor_side() -> None:
-    """Import what the merge and the report need (the workers start meanwhile, on the other cores)."""
+    """Import what the merge needs (the workers start meanwhile, on the other cores)."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401 - the histogram
         import nbgrader.api  # noqa: F401 - the gradebook
         from sqlalchemy.orm import configure_mappers
 
         configure_mappers()
     except Exception:  # noqa: BLE001 - only a head start: the real imports report their own errors
         pass
-
-
-def warm_matplotlib_cache(kernels: Path) -> None:
-    """Build matplotlib's font cache once; each sandbox gets a copy (saves ~1 s per kernel)."""
-    import subprocess
-
-    cache = kernels / ".matplotlib-cache"
-    cache.mkdir(exist_ok=True)
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
-                   env=dict(os.environ, MPLCONFIGDIR=str(cache)), capture_output=True, timeout=120, check=False)

@@ -11,23 +11,31 @@ import traceback
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import cgroups, guard, isolation
+from autograder.engine import cgroups, guard, isolation, plotting
 from autograder.engine.context import MAX_NOTEBOOK_MB, STATE, ClassContext, Result, Submission
 from autograder.engine.submissions import Task
 
+#: What a worker imports before its first submission; a local pool's fork server imports it once for all its
+#: workers (:func:`autograder.engine.runner.start_pool`).
+IMPORTS = ("nbconvert.exporters", "nbgrader.converters", "autograder.engine.preprocessors.execute")
 
-def init_worker(work: str | None = None, kernels: str | None = None) -> None:
+
+def init_worker(work: str | None = None, kernels: str | None = None, environ: dict | None = None) -> None:
     """Import the heavy modules once per worker, and start its zygote (both while the main process prepares
-    the course): the first kernel then starts warm too."""
+    the course): the first kernel then starts warm too. ``environ``: the command's environment now (a
+    worker forked by a fork server would otherwise keep the one the server started with)."""
+    import importlib
+
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     logging.disable(logging.WARNING)
     if work and kernels:
         from autograder.engine import zygote
 
         zygote.ensure(work, kernels)
-    import nbconvert.exporters  # noqa: F401
-    import nbgrader.converters  # noqa: F401
-
-    from autograder.engine.preprocessors import execute  # noqa: F401
+    for module in IMPORTS:
+        importlib.import_module(module)
 
 
 def warm_up() -> int:
@@ -146,7 +154,7 @@ def kernel_policy(task: Task) -> sandbox.Policy:
     if kernel_dir.exists():
         shutil.rmtree(kernel_dir)
     kernel_dir.mkdir()
-    fonts = Path(ctx.kernels) / ".matplotlib-cache"
+    fonts = plotting.font_cache(Path(ctx.kernels))
     if fonts.is_dir():
         shutil.copytree(fonts, kernel_dir / ".matplotlib")
     uid = ctx.base_uid + task.index if ctx.features.get("user") == "" else None
