@@ -1,4 +1,5 @@
-"""The instructor's gradebook: merging each worker's result into it (main process only).
+"""The instructor's gradebook: merging each worker's result into it (main process only); and, in every
+process, one SQLAlchemy engine per gradebook URL for all of nbgrader's Gradebooks (:func:`reuse_engines`).
 
 The gradebook is nbgrader's: SQLite in the output folder by default, or any SQLAlchemy URL
 (``--db postgresql+psycopg://...``) that several teaching assistants and grading runs share. On
@@ -25,6 +26,31 @@ def _engine(db_url: str):
     return create_engine(db_url, future=True)
 
 
+def reuse_engines() -> None:
+    """Make nbgrader's Gradebooks share one SQLAlchemy engine per URL in this process.
+
+    nbgrader creates an engine for each Gradebook it opens (six per graded submission), and an engine
+    compiles every statement again (about 0.2 CPU-s per submission). A Gradebook disposes of its engine's
+    connections when it closes, so a shared engine holds none between them; its compiled statements stay.
+    A worker grades every submission against one private gradebook path (``worker.private_gradebook``).
+    """
+    import nbgrader.api
+    from sqlalchemy import create_engine
+
+    if getattr(nbgrader.api.create_engine, "shared", False):
+        return
+    engines: dict[tuple, object] = {}
+
+    def shared_engine(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **options)
+        return engines[key]
+
+    shared_engine.shared = True
+    nbgrader.api.create_engine = shared_engine
+
+
 @contextlib.contextmanager
 def locked(db_url: str):
     """Hold the gradebook's write lock (PostgreSQL advisory lock; SQLite locks by itself)."""
@@ -42,11 +68,20 @@ def locked(db_url: str):
             connection.commit()
 
 
-def merge(master: Path, db_url: str, assignment: str, nb_name: str, result: Result) -> None:
-    """Write one student's grades into the gradebook and their notebooks into the master course."""
+@contextlib.contextmanager
+def opened(db_url: str):
+    """One nbgrader Gradebook for a whole run's merges: each new one is a new SQLAlchemy engine, whose
+    statements are compiled again (a quarter of a CPU-second per student)."""
     from nbgrader.api import Gradebook
 
-    with locked(db_url), Gradebook(db_url) as gb:
+    with Gradebook(db_url) as gb:
+        yield gb
+
+
+def merge(gb, master: Path, db_url: str, assignment: str, nb_name: str, result: Result) -> None:
+    """Write one student's grades into the gradebook ``gb`` (:func:`opened` on ``db_url``) and their
+    notebooks into the master course."""
+    with locked(db_url):
         gb.update_or_create_student(result.sid, first_name=result.student, last_name="")
         gb.update_or_create_submission(assignment, result.sid)
         sub = gb.find_submission_notebook(nb_name, assignment, result.sid)

@@ -23,7 +23,7 @@ from pathlib import Path
 from autograder import course, sandbox
 from autograder.engine import calibrate, isolation, memory, plotting, report, worker, zygote
 from autograder.engine.context import STATUS_TEXT, ClassContext, Result
-from autograder.engine.gradebook import locked, merge
+from autograder.engine.gradebook import locked, merge, opened
 from autograder.engine.submissions import Task, discover, extract_zip
 
 REPO = course.REPO
@@ -145,6 +145,16 @@ def start_pool(opts: Options, ws: Workspace, tasks: list[Task]) -> tuple[cf.Exec
     return pool, [started]
 
 
+def stop_fork_server() -> None:
+    """Stop the local pool's fork server with the pool: the next class starts one with its own environment,
+    and whoever waits for this command counts the workers' CPU (a server left behind is nobody's child)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    if server is not None and hasattr(server, "_stop"):  # CPython 3.8-3.13
+        server._stop()  # noqa: SLF001 - the only way to stop it
+
+
 def grade_class(opts: Options, submissions: Path) -> ClassReport:
     """Grade every submission in ``submissions``; raise calibrate.LimitsTooTight if the reference
     does not get full marks under the options' limits."""
@@ -175,6 +185,7 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
                 pending = calibrate.start(pool, ctx, opts, out / "calibration.json") if opts.calibrate else None
                 timings["grading_started"] = time.monotonic() - t0
                 results, calibration = run_tasks(pool, tasks, ctx, opts, timings, pending, t0)
+            stop_fork_server()
             timings["graded"] = time.monotonic() - t0
             import nbformat
 
@@ -268,21 +279,23 @@ def run_tasks(pool, tasks: list[Task], ctx: ClassContext, opts: Options, timings
     if calibration is not None:
         reference = calibrate.finish(calibration, pool, ctx, opts, pending=list(futures))
     timings["calibrated"] = time.monotonic() - t0
-    for future in cf.as_completed(futures):
-        task = futures[future]
-        try:
-            result = future.result()
-        except Exception as error:  # noqa: BLE001 - a worker crashed: the row says so
-            result = Result(task.student, task.sid, "error", f"grader worker failed: {error}")
-        t = time.monotonic()
-        merge(master, opts.db_url(), ctx.assignment, ctx.notebook, result)
-        # the learner's page now, while the workers grade on (this process would otherwise wait)
-        report.write_feedback(opts.out.resolve(), master, ctx.assignment, ctx.notebook, [task], {task.index: result})
-        timings["merge_seconds"] = timings.get("merge_seconds", 0.0) + time.monotonic() - t
-        results[task.index] = result
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix_str(f"{task.student[:20]}: {STATUS_TEXT.get(result.status, result.status)}")
+    with opened(opts.db_url()) as gradebook:
+        for future in cf.as_completed(futures):
+            task = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker crashed: the row says so
+                result = Result(task.student, task.sid, "error", f"grader worker failed: {error}")
+            t = time.monotonic()
+            merge(gradebook, master, opts.db_url(), ctx.assignment, ctx.notebook, result)
+            # the learner's page now, while the workers grade on (this process would otherwise wait)
+            report.write_feedback(opts.out.resolve(), master, ctx.assignment, ctx.notebook, [task],
+                                  {task.index: result})
+            timings["merge_seconds"] = timings.get("merge_seconds", 0.0) + time.monotonic() - t
+            results[task.index] = result
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"{task.student[:20]}: {STATUS_TEXT.get(result.status, result.status)}")
     if bar is not None:
         bar.close()
     return results, reference

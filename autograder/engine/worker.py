@@ -36,6 +36,9 @@ def init_worker(work: str | None = None, kernels: str | None = None, environ: di
         zygote.ensure(work, kernels)
     for module in IMPORTS:
         importlib.import_module(module)
+    from autograder.engine.gradebook import reuse_engines
+
+    reuse_engines()
 
 
 def warm_up() -> int:
@@ -84,7 +87,7 @@ def _grade(task: Task, start: float) -> Result:
         shutil.rmtree(STATE.policy.workdir, ignore_errors=True)
     if result.status == "ok":
         result.status, result.message = outcome(task, STATE.submission)
-    read_back(task, course_dir, result)
+    read_back(task, result)
     result.feedback_finished = finish_page(course_dir, task)
     result.course_dir = str(course_dir)
     result.phases = {k: round(v, 2) for k, v in STATE.submission.phases.items()}
@@ -139,12 +142,21 @@ def private_course(task: Task, nb) -> Path:
         shutil.rmtree(root)
     (root / "source").mkdir(parents=True)
     (root / "source" / ctx.assignment).symlink_to(Path(ctx.master) / "source" / ctx.assignment)
-    shutil.copy(ctx.pristine_db, root / "gradebook.db")
-    course.write_config(root)
+    gradebook = private_gradebook()
+    gradebook.parent.mkdir(exist_ok=True)
+    gradebook.unlink(missing_ok=True)  # a new file: nothing still open on the previous one sees this one
+    shutil.copy(ctx.pristine_db, gradebook)
+    course.write_config(root, "sqlite:///" + str(gradebook))
     submitted = root / "submitted" / task.sid / ctx.assignment
     submitted.mkdir(parents=True)
     nbformat.write(nb, submitted / f"{ctx.notebook}.ipynb")
     return root
+
+
+def private_gradebook() -> Path:
+    """The gradebook of the submission this worker grades: the same path for each (it grades one at a time),
+    so that all of nbgrader's Gradebooks in this process use one engine (gradebook.reuse_engines)."""
+    return Path(STATE.ctx.work) / f"worker-{os.getpid()}" / "gradebook.db"
 
 
 def kernel_policy(task: Task) -> sandbox.Policy:
@@ -245,11 +257,11 @@ def outcome(task: Task, sub: Submission) -> tuple[str, str]:
     return status, "; ".join(n for n in [task.message, *notes] if n)
 
 
-def read_back(task: Task, root: Path, result: Result) -> None:
+def read_back(task: Task, result: Result) -> None:
     """This student's grades and comments from the private gradebook."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(course.sqlite_url(root)) as gb:
+    with Gradebook("sqlite:///" + str(private_gradebook())) as gb:
         try:
             sub = gb.find_submission_notebook(STATE.ctx.notebook, STATE.ctx.assignment, task.sid)
             for grade in sub.grades:

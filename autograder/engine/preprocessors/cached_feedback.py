@@ -1,4 +1,5 @@
-"""nbgrader's GenerateFeedback with one HTML exporter per worker (building one takes seconds)."""
+"""nbgrader's GenerateFeedback with one HTML exporter per worker (building one takes seconds), which
+remembers its highlighted code (a class's given and test cells are the same on every page)."""
 
 import os
 import re
@@ -12,6 +13,24 @@ from nbgrader.converters import GenerateFeedback
 from autograder.engine.context import STATE
 
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", re.IGNORECASE)
+MEMO_CELLS = 4096  # highlighted cells kept per worker (a few MB)
+
+
+class RememberedHighlight:
+    """nbconvert's code highlighting (pygments: a third of a feedback page's CPU), once per distinct cell."""
+
+    def __init__(self, highlight: Highlight2HTML):
+        self.highlight = highlight
+        self.memo: dict[tuple, str] = {}
+
+    def __call__(self, source, language=None, metadata=None):
+        magics = metadata.get("magics_language") if metadata else None  # the only metadata pygments reads
+        key = (source, language, magics)
+        if key not in self.memo:
+            if len(self.memo) >= MEMO_CELLS:
+                self.memo.clear()
+            self.memo[key] = self.highlight(source, language, metadata)
+        return self.memo[key]
 
 
 class FeedbackHTMLExporter(HTMLExporter):
@@ -22,8 +41,10 @@ class FeedbackHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         info = nb.metadata.get("language_info", {})
         lexer = info.get("pygments_lexer", info.get("name", None))
-        self.register_filter("highlight_code",
-                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        if getattr(self, "_remembered", (None,))[0] != lexer:  # one per lexer (every page here: python)
+            self._remembered = (lexer, RememberedHighlight(
+                self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))))
+        self.register_filter("highlight_code", self._remembered[1])
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
