@@ -128,6 +128,27 @@ def test_feedback_pages_cannot_run_scripts():
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 
 
+def test_remembered_highlighting_is_pygments_own_once_per_distinct_cell():
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    from autograder.engine.preprocessors.cached_feedback import RememberedHighlight
+
+    plain = Highlight2HTML(pygments_lexer="ipython3")
+    calls = []
+
+    def counted(source, language=None, metadata=None):
+        calls.append(source)
+        return plain(source, language, metadata)
+
+    remembered = RememberedHighlight(counted)
+    cells = [("x = softmax(q @ k.T)", None, None), ("%%bash\necho $HOME", None, {"magics_language": "bash"}),
+             ("%%bash\necho $HOME", None, None), ("print('a')", "python", None)]
+    for _ in range(3):
+        for source, language, metadata in cells:
+            assert remembered(source, language, metadata) == plain(source, language, metadata)
+    assert len(calls) == len(cells)  # the magics' language and the cell's language are part of what is remembered
+
+
 def test_kernel_guard_is_real_code_that_restores_the_helpers():
     """The guard installed in an IPython shell: a patched helper is named by the check, then restored."""
     import builtins

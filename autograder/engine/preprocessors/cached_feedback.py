@@ -41,10 +41,11 @@ class FeedbackHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         info = nb.metadata.get("language_info", {})
         lexer = info.get("pygments_lexer", info.get("name", None))
-        if getattr(self, "_remembered", (None,))[0] != lexer:  # one per lexer (every page here: python)
-            self._remembered = (lexer, RememberedHighlight(
-                self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))))
-        self.register_filter("highlight_code", self._remembered[1])
+        remembered = self.__dict__.setdefault("_remembered", {})  # one per lexer (every page here: python)
+        if lexer not in remembered:
+            remembered[lexer] = RememberedHighlight(
+                self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        self.register_filter("highlight_code", remembered[lexer])
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
