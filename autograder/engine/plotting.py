@@ -2,22 +2,24 @@
 
 Importing matplotlib costs about 0.7 CPU-s and building its font cache about as much again. One helper
 process (:class:`Plotter`) does both while the class is graded: it builds the font cache that every
-kernel gets a copy of (the command waits for that before the first kernel starts), then waits for the
-scores and draws ``scores.png``. A regrade of one student no longer pays for matplotlib in series.
+kernel gets a copy of (a worker waits for it, :func:`font_cache_ready`, before it starts a kernel), then
+waits for the scores and draws ``scores.png``. It runs at a lower priority: the zygote's imports, which
+the first kernel waits for too, come first. A regrade of one student no longer pays for matplotlib in series.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from autograder import course
 
-READY = "font cache ready"
+READY = ".ready"  # in the font cache's folder, once the helper is done with it (built or not)
+NICE = 10
 
 
 def font_cache(kernels: Path) -> Path:
@@ -25,21 +27,29 @@ def font_cache(kernels: Path) -> Path:
     return kernels / ".matplotlib-cache"
 
 
+def font_cache_ready(kernels: Path, timeout: float = 120) -> bool:
+    """Wait until the helper is done with the font cache; False: none to copy (each kernel builds its own)."""
+    marker = font_cache(kernels) / READY
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if time.monotonic() > deadline or not marker.parent.is_dir():
+            return False
+        time.sleep(0.05)
+    return True
+
+
 class Plotter:
-    """The helper process: started at once, ``wait_for_fonts`` before kernels start, ``draw`` at the end."""
+    """The helper process: started at once, ``draw`` at the end."""
 
     def __init__(self, kernels: Path):
         cache = font_cache(kernels)
         cache.mkdir(exist_ok=True)
         env = dict(os.environ, MPLCONFIGDIR=str(cache),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(course.REPO), os.environ.get("PYTHONPATH")])))
+        # at a lower priority: the zygote's imports, which the first kernel waits for, run at the same time
         self.proc = subprocess.Popen([sys.executable, "-m", "autograder.engine.plotting"], env=env, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    def wait_for_fonts(self, timeout: float = 120) -> None:
-        """Return once the font cache is written (or the helper failed: kernels then build their own)."""
-        if select.select([self.proc.stdout], [], [], timeout)[0]:
-            self.proc.stdout.readline()
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     preexec_fn=lambda: os.nice(NICE))
 
     def draw(self, path: Path, scores: list[float], max_score: float, assignment: str) -> None:
         """Draw the histogram in the helper; if it failed, here (a missing figure must not go unnoticed)."""
@@ -100,12 +110,13 @@ def draw(path: Path, scores: list[float], max_score: float, assignment: str) -> 
 
 
 def main() -> int:
-    import matplotlib
+    try:
+        import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401 - builds the font cache in MPLCONFIGDIR
-
-    print(READY, flush=True)
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401 - builds the font cache in MPLCONFIGDIR
+    finally:
+        (Path(os.environ["MPLCONFIGDIR"]) / READY).touch()
     request = sys.stdin.read()
     if not request:  # the command ended without a class to draw (an error, or a calibration that failed)
         return 0

@@ -178,7 +178,6 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
         with plotter:
             with pool:
                 ctx = prepare(opts, out, ws, nb_name, tasks, submissions, probing)
-                plotter.wait_for_fonts()
                 helpers.shutdown()
                 timings["setup"] = time.monotonic() - t0
                 cf.wait(warm)

@@ -166,9 +166,9 @@ def kernel_policy(task: Task) -> sandbox.Policy:
     if kernel_dir.exists():
         shutil.rmtree(kernel_dir)
     kernel_dir.mkdir()
-    fonts = plotting.font_cache(Path(ctx.kernels))
-    if fonts.is_dir():
-        shutil.copytree(fonts, kernel_dir / ".matplotlib")
+    if plotting.font_cache_ready(Path(ctx.kernels)):
+        shutil.copytree(plotting.font_cache(Path(ctx.kernels)), kernel_dir / ".matplotlib",
+                        ignore=shutil.ignore_patterns(plotting.READY))
     uid = ctx.base_uid + task.index if ctx.features.get("user") == "" else None
     cgroup = None
     if ctx.memory_mode.startswith("cgroup"):
