@@ -47,9 +47,13 @@ class Plotter:
         env = dict(os.environ, MPLCONFIGDIR=str(cache),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(course.REPO), os.environ.get("PYTHONPATH")])))
         # at a lower priority: the zygote's imports, which the first kernel waits for, run at the same time
+        # (set from here, not with preexec_fn, which may deadlock in a process with threads, a Dask worker's)
         self.proc = subprocess.Popen([sys.executable, "-m", "autograder.engine.plotting"], env=env, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     preexec_fn=lambda: os.nice(NICE))
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, NICE)
+        except OSError:  # already gone: draw() then says so
+            pass
 
     def draw(self, path: Path, scores: list[float], max_score: float, assignment: str) -> None:
         """Draw the histogram in the helper; if it failed, here (a missing figure must not go unnoticed)."""
