@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# pytest-xdist workers for `make test`: the course-tree tests in one, the bank and the grader in the other.
+TEST_WORKERS ?= 2
 
 .PHONY: setup build book serve lab release hub test test-fast bench lint bank lock clean browser linkcheck execute learner-kit postgres
 
@@ -74,7 +76,7 @@ learner-kit: setup
 
 ## Everything CI checks (installs Chromium for the website tests when needed).
 test: setup browser postgres
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## The suite without the slow parts (book build, nbgrader round trips).
 test-fast: setup
