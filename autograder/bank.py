@@ -4,10 +4,11 @@ A bank folder holds, per assignment, ``mistakes/<name>__<slug>.py`` (must lose
 points) and ``alternatives/<name>__<slug>.py`` (must keep full marks). Each file
 is the complete replacement source of the solution cell whose ``grade_id`` is
 ``<name>``. A submission is built from the released notebook with every
-solution cell filled in from the reference, then the one planted cell swapped
-in; cells tagged ``demo`` are dropped to keep grading fast (nbgrader only
-restores graded and locked cells, so a learner may delete them too). The full
-reference, demo cells included, is the engine's calibration run.
+solution cell filled in from the reference (for a mistake, only up to its own
+cell), then the one planted cell swapped in; cells tagged ``demo`` are dropped
+to keep grading fast (nbgrader only restores graded and locked cells, so a
+learner may delete them too). The full reference, demo cells included, is the
+engine's calibration run.
 """
 
 from __future__ import annotations
@@ -160,7 +161,16 @@ def release_of(assignment: str, root: Path) -> Path:
 
 
 def _replacements(case: Case, references: dict[str, str]) -> dict[str, str]:
-    replacements = dict(references)
+    """The solution cells a case's submission fills in (``references`` is in notebook order).
+
+    A planted mistake keeps the reference only up to its own cell: the later exercises stay as released, like
+    a learner who stopped there. Their tests then fail at once, where they would train models (chapter 5)
+    that cannot change the score of the earlier test cells the case is judged on.
+    """
+    names = list(references)
+    if case.kind == "mistake":
+        names = names[: names.index(case.target) + 1]
+    replacements = {name: references[name] for name in names}
     if case.path is not None:
         replacements[case.target] = case.path.read_text(encoding="utf-8")
     return replacements

@@ -26,19 +26,31 @@ COURSE_TREE = {"test_code_width", "test_exercise_contract", "test_feedback_math"
                "test_learner_kit", "test_notebooks", "test_numbers", "test_release", "test_repo", "test_website"}
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Groups for ``--dist loadgroup`` (``make test`` runs two workers): the course-tree modules together;
-    every other module on its own (its module fixtures run once); the bank one assignment at a time."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        module = item.path.stem
-        group = "course-tree" if module in COURSE_TREE else module
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if module == "test_bank" and "assignment" in params:
-            group = f"bank-{params['assignment']}"
-        item.add_marker(pytest.mark.xdist_group(group))
+def test_group(nodeid: str) -> str:
+    """The xdist group of a test: ``course-tree`` for the modules above, one group per assignment of the bank
+    (``test_case[<assignment>:<student>]``), else the module (its module fixtures then run once)."""
+    module = Path(nodeid.split("::")[0]).stem
+    if module in COURSE_TREE:
+        return "course-tree"
+    if module == "test_bank" and "[" in nodeid:
+        return "bank-" + nodeid.rsplit("[", 1)[1].split(":")[0]
+    return module
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs two workers with ``--dist loadgroup``, grouped by :func:`test_group`. (pytest-xdist's
+    own ``xdist_group`` marks do nothing on pytest 9: xdist 3.8 renames ``item._nodeid``, which pytest 9 no
+    longer reads.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return test_group(nodeid)
+
+    return CourseGroups(config, log)
 
 
 def bank_root(config) -> Path | None:

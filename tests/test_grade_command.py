@@ -202,6 +202,7 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
         # chapter 7's notebook loads MiniLM: the zygote imports transformers for it, and nothing it is not allowed to
         assert zygote.modules_to_warm(str(course.source_notebook("07_contextual_embeddings"))) == ["qkvlab.minilm"]
         assert zygote.modules_to_warm(str(course.source_notebook("03_attention"))) == []
+        assert zygote.modules_to_warm(str(course.source_notebook("05_attention_at_work"))) == ["torch._dynamo"]
         assert zygote.warm(socket_path, ["qkvlab.minilm", "qkvlab.plots"], wait=True) == ["qkvlab.minilm"]
         warm = subprocess.run(zygote.command(socket_path, sandbox.__file__, policy.to_json(), probe),
                               capture_output=True, text=True, timeout=300)

@@ -31,13 +31,19 @@ import sys
 import time
 import traceback
 
-#: Imported once by the zygote: what every notebook of the course imports, and the kernel itself.
-#: (Not matplotlib: it fixes its configuration folder at import, which is per kernel.)
-PRELOAD = ("numpy", "torch", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel")
+#: Imported once by the zygote: what every notebook of the course imports, and the kernel itself; and what torch
+#: imports lazily at its first shape check (torch._check_with, e.g. in nn.MultiheadAttention): sympy, 0.65 CPU-s
+#: that every kernel of chapters 3, 5 and 6 paid. (Not matplotlib: it fixes its configuration folder at import, which
+#: is per kernel.)
+PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes", "IPython", "ipykernel.kernelapp",
+           "ipykernel.ipkernel")
 #: Learner-kit modules that import heavy libraries lazily, inside a function (transformers takes 4 s): for a class
 #: whose notebook imports one, the zygote imports it too and runs its ``warm()`` (the same imports, nothing more).
 #: (Not one that imports matplotlib: PRELOAD leaves it out, see above.)
 WARM_MODULES = ("qkvlab.minilm",)
+#: Modules that torch imports lazily on first use, by what a notebook's code uses: constructing any optimizer
+#: imports torch._dynamo (1.7 CPU-s and 800 modules, sympy among them), once per kernel.
+WARM_USES = {"torch.optim.": "torch._dynamo"}
 PR_SET_PDEATHSIG = 1
 MAX_REQUEST = 1 << 20
 
@@ -83,20 +89,22 @@ def ensure(work: str, kernels: str) -> str | None:
 
 
 def modules_to_warm(notebook_path: str) -> list[str]:
-    """The :data:`WARM_MODULES` that a notebook's code cells import."""
+    """The :data:`WARM_MODULES` that a notebook's code cells import, and the :data:`WARM_USES` that they use."""
     import re
 
     with open(notebook_path, encoding="utf-8") as handle:
         cells = json.load(handle).get("cells", [])
     code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
     named = set(re.findall(r"^\s*(?:from|import)\s+([\w.]+)", code, re.MULTILINE))
-    return [name for name in WARM_MODULES if name in named]
+    return ([name for name in WARM_MODULES if name in named]
+            + [module for used, module in WARM_USES.items() if used in code])
 
 
 def warm(socket_path: str | None, modules: list[str], wait: bool = False) -> list[str]:
     """Ask the zygote to import ``modules`` before its next kernel (in turn: a kernel asked for later waits).
 
-    Returns, when ``wait`` is set, which of them the zygote then holds (only :data:`WARM_MODULES` are warmed).
+    Returns, when ``wait`` is set, which of them the zygote then holds (only :data:`WARM_MODULES` and the
+    modules of :data:`WARM_USES` are warmed).
     """
     if not socket_path or not modules:
         return []
@@ -289,7 +297,7 @@ def _warm(modules: list) -> None:
     import importlib
 
     for name in modules:
-        if name in WARM_MODULES and name not in sys.modules:
+        if (name in WARM_MODULES or name in WARM_USES.values()) and name not in sys.modules:
             try:
                 getattr(importlib.import_module(name), "warm", lambda: None)()
             except Exception:  # noqa: BLE001 - the kernels import it themselves (and report any error)
