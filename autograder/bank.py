@@ -168,7 +168,7 @@ def _replacements(case: Case, references: dict[str, str]) -> dict[str, str]:
     that cannot change the score of the earlier test cells the case is judged on.
     """
     names = list(references)
-    if case.kind == "mistake":
+    if case.kind == "mistake" and case.target in names:  # (an unknown target fails its test case by name)
         names = names[: names.index(case.target) + 1]
     replacements = {name: references[name] for name in names}
     if case.path is not None:

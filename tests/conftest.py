@@ -26,7 +26,7 @@ COURSE_TREE = {"test_code_width", "test_exercise_contract", "test_feedback_math"
                "test_learner_kit", "test_notebooks", "test_numbers", "test_release", "test_repo", "test_website"}
 
 
-def test_group(nodeid: str) -> str:
+def group_of(nodeid: str) -> str:
     """The xdist group of a test: ``course-tree`` for the modules above, one group per assignment of the bank
     (``test_case[<assignment>:<student>]``), else the module (its module fixtures then run once)."""
     module = Path(nodeid.split("::")[0]).stem
@@ -47,7 +47,7 @@ GROUP_SECONDS = {"course-tree": 1100, "bank-05_attention_at_work": 260, "test_gr
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """``make test`` runs two workers with ``--dist loadgroup``, grouped by :func:`test_group`, the longest
+    """``make test`` runs two workers with ``--dist loadgroup``, grouped by :func:`group_of`, the longest
     groups first. (pytest-xdist's own ``xdist_group`` marks do nothing on pytest 9: xdist 3.8 renames
     ``item._nodeid``, which pytest 9 no longer reads.)"""
     if config.getvalue("dist") != "loadgroup":
@@ -56,7 +56,7 @@ def pytest_xdist_make_scheduler(config, log):
 
     class CourseGroups(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return test_group(nodeid)
+            return group_of(nodeid)
 
         def _assign_work_unit(self, node) -> None:
             if not getattr(self, "_longest_first", False):  # the queue is complete before the first unit goes
