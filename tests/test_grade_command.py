@@ -321,6 +321,11 @@ def test_outputs_of_a_run(hostile_run):
         assert "<script" not in page.lower()
         assert not unrendered(page), f"{student}: formulas left as TeX in the feedback page"
     assert "<math" in (out / "feedback" / "Ada Lovelace.html").read_text(encoding="utf-8")
+    # the kernels print tracebacks in IPython's Plain mode (execute.TRACEBACK_MODE): no Context arrows
+    sid = grade.student_id("untouched stub")
+    stub = nbformat.read(out / "nbgrader" / "autograded" / sid / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    tracebacks = ["".join(o.traceback) for c in stub.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert tracebacks and all("most recent call last" in t and "---->" not in t for t in tracebacks), tracebacks
     # the gradebook holds the same scores as grades.csv, for the formgrader
     from nbgrader.api import Gradebook
 
@@ -329,6 +334,22 @@ def test_outputs_of_a_run(hostile_run):
             sub = gb.find_submission(ASSIGNMENT, grade.student_id(student))
             assert abs(sub.score - float(row["score"])) < 1e-6, student
             assert gb.find_student(grade.student_id(student)).first_name == student
+
+
+def test_a_hidden_cell_s_error_is_shown_once_without_its_lines():
+    from autograder.engine.preprocessors.hide_hidden_tests import HideHiddenTests
+
+    cell = nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\ncheck_close(add(x, y), z, 'add')\n### END HIDDEN TESTS")
+    cell.metadata["nbgrader"] = {"points": 2}
+    plain_mode = ["Traceback \x1b[36m(most recent call last)\x1b[39m:\n",
+                  "  Cell \x1b[92mIn[3]\x1b[39m, line 2\n    check_close(add(x, y), z, 'add')\n",
+                  "  File qkvlab/checks.py:26 in _fail\n    raise ExerciseFailure(message)\n",
+                  "\x1b[31mExerciseFailure\x1b[39m\x1b[31m:\x1b[39m add: values differ\n"]
+    cell.outputs = [nbformat.v4.new_output("error", ename="ExerciseFailure", evalue="add: values differ",
+                                           traceback=plain_mode)]
+    cell, _ = HideHiddenTests().preprocess_cell(cell, {}, 0)
+    shown = "".join(cell.outputs[0].traceback) + cell.source
+    assert "check_close(add" not in shown and shown.count("add: values differ") == 1, shown
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ class HideHiddenTests(NbGraderPreprocessor):
             plain = [re.sub(r"\x1b\[[0-9;]*m", "", entry) for entry in out.traceback]
             out.traceback = [entry for entry, text in zip(out.traceback, plain, strict=True)
                              if not any(line in text for line in secret)] or [f"{out.ename}: {out.evalue}"]
-            if not out.traceback[-1].endswith(str(out.evalue)):
+            if not re.sub(r"\x1b\[[0-9;]*m", "", out.traceback[-1]).rstrip().endswith(str(out.evalue)):
                 out.traceback.append(f"{out.ename}: {out.evalue}")
             kept.append(out)
         cell.outputs = kept
