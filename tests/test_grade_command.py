@@ -217,6 +217,20 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
     assert (cold.returncode, cold.stdout.strip()) == (3, str(os.getpid())), cold.stderr
 
 
+def test_the_zygote_s_imports_start_no_thread():
+    """The zygote forks every kernel: a thread that an import started would be missing in each child, and a
+    lock it held would stay held. (The BLAS libraries of NumPy and SciPy start their pools at import, and re-create
+    them after a fork: they are the baseline.)"""
+    code = ("import importlib, os\nfrom autograder.engine import zygote\nimport numpy, scipy.linalg\n"
+            "before = len(os.listdir('/proc/self/task'))\n"
+            "for name in (*zygote.PRELOAD, *zygote.WARM_USES.values(), *zygote.WARM_MODULES):\n"
+            "    getattr(importlib.import_module(name), 'warm', lambda: None)()\n"
+            "print(before, len(os.listdir('/proc/self/task')))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300)
+    before, after = run.stdout.split()
+    assert after == before, f"the zygote's imports started {int(after) - int(before)} thread(s)"
+
+
 def test_memory_signs_are_recognised():
     from autograder.engine import memory
 
@@ -321,6 +335,8 @@ def test_outputs_of_a_run(hostile_run):
         assert "<script" not in page.lower()
         assert not unrendered(page), f"{student}: formulas left as TeX in the feedback page"
     assert "<math" in (out / "feedback" / "Ada Lovelace.html").read_text(encoding="utf-8")
+    # the command's own output: no kernel banner (kernels write to their log), no warning from nbgrader's gradebook
+    assert "--existing" not in hostile_run["log"] and "SAWarning" not in hostile_run["log"], hostile_run["log"][-3000:]
     # the kernels print tracebacks in IPython's Plain mode (execute.TRACEBACK_MODE): no Context arrows
     sid = grade.student_id("untouched stub")
     stub = nbformat.read(out / "nbgrader" / "autograded" / sid / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
@@ -334,6 +350,28 @@ def test_outputs_of_a_run(hostile_run):
             sub = gb.find_submission(ASSIGNMENT, grade.student_id(student))
             assert abs(sub.score - float(row["score"])) < 1e-6, student
             assert gb.find_student(grade.student_id(student)).first_name == student
+
+
+def test_nbgrader_s_metadata_check_is_unchanged_with_its_schema_checked_once():
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    from autograder.engine.metadata_schema import check_schema_once
+
+    good = nbformat.v4.new_code_cell("assert True")
+    good.metadata["nbgrader"] = {"schema_version": 3, "grade": True, "solution": False, "locked": True,
+                                 "grade_id": "test_x", "points": 2, "task": False}
+    bad = nbformat.v4.new_code_cell("assert True")
+    bad.metadata["nbgrader"] = {**good.metadata["nbgrader"], "points": "two"}
+
+    def errors():
+        MetadataValidator().validate_cell(good)
+        with pytest.raises(Exception) as caught:
+            MetadataValidator().validate_cell(bad)
+        return type(caught.value), str(caught.value)
+
+    before = errors()
+    check_schema_once()
+    assert errors() == before and "two" in before[1]
 
 
 def test_a_hidden_cell_s_error_is_shown_once_without_its_lines():

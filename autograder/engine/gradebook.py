@@ -12,11 +12,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import shutil
+import warnings
 from pathlib import Path
 
 from autograder.engine.context import Result
 
 LOCK_KEY = 0x716B7667  # any constant shared by every run of this grader
+#: SQLAlchemy's warning when nbgrader builds a submission's objects before adding them to its session
+SESSION_WARNING = r"Object of type <\w+> not in session"
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,7 +84,8 @@ def opened(db_url: str):
 def merge(gb, master: Path, db_url: str, assignment: str, nb_name: str, result: Result) -> None:
     """Write one student's grades into the gradebook ``gb`` (:func:`opened` on ``db_url``) and their
     notebooks into the master course."""
-    with locked(db_url):
+    with locked(db_url), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=SESSION_WARNING)  # nbgrader's, on every new submission
         gb.update_or_create_student(result.sid, first_name=result.student, last_name="")
         gb.update_or_create_submission(assignment, result.sid)
         sub = gb.find_submission_notebook(nb_name, assignment, result.sid)

@@ -8,11 +8,13 @@ import os
 import shutil
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 from autograder import course, sandbox
 from autograder.engine import cgroups, guard, isolation, plotting
 from autograder.engine.context import MAX_NOTEBOOK_MB, STATE, ClassContext, Result, Submission
+from autograder.engine.gradebook import SESSION_WARNING
 from autograder.engine.submissions import Task
 
 #: What a worker imports before its first submission; a local pool's fork server imports it once for all its
@@ -30,6 +32,7 @@ def init_worker(work: str | None = None, kernels: str | None = None, environ: di
         os.environ.clear()
         os.environ.update(environ)
     logging.disable(logging.WARNING)
+    warnings.filterwarnings("ignore", message=SESSION_WARNING)  # nbgrader's gradebook, on every submission
     if work and kernels:
         from autograder.engine import zygote
 
@@ -37,8 +40,10 @@ def init_worker(work: str | None = None, kernels: str | None = None, environ: di
     for module in IMPORTS:
         importlib.import_module(module)
     from autograder.engine.gradebook import reuse_engines
+    from autograder.engine.metadata_schema import check_schema_once
 
     reuse_engines()
+    check_schema_once()
 
 
 def warm_up() -> int:

@@ -33,10 +33,11 @@ import traceback
 
 #: Imported once by the zygote: what every notebook of the course imports, and the kernel itself; and what torch
 #: imports lazily at its first shape check (torch._check_with, e.g. in nn.MultiheadAttention): sympy, 0.65 CPU-s
-#: that every kernel of chapters 3, 5 and 6 paid. (Not matplotlib: it fixes its configuration folder at import,
+#: that every kernel of chapters 3, 5 and 6 paid; and ipykernel's debugger (debugpy), which every kernel imports
+#: as it starts, 0.12 CPU-s (it starts no thread). (Not matplotlib: it fixes its configuration folder at import,
 #: which is per kernel.)
 PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes", "IPython", "ipykernel.kernelapp",
-           "ipykernel.ipkernel")
+           "ipykernel.ipkernel", "ipykernel.debugger")
 #: Learner-kit modules that import heavy libraries lazily, inside a function (transformers takes 4 s): for a class
 #: whose notebook imports one, the zygote imports it too and runs its ``warm()`` (the same imports, nothing more).
 #: (Not one that imports matplotlib: PRELOAD leaves it out, see above.)

@@ -29,8 +29,10 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["env"] = sandbox.kernel_environment(STATE.policy.workdir)
         kw.pop("cwd", None)
-        # the kernel's own stderr (a failed start, a fatal error) is kept for the row's message
-        self.stderr_log = kw["stderr"] = open(memory.kernel_log(STATE.policy), "ab")  # noqa: SIM115
+        # the kernel's own stderr (a failed start, a fatal error) is kept for the row's message; its stdout (the
+        # banner ipykernel prints when no parent is named, whatever a submission writes to file descriptor 1) goes
+        # there too, not to the instructor's terminal
+        self.stderr_log = kw["stderr"] = kw["stdout"] = open(memory.kernel_log(STATE.policy), "ab")  # noqa: SIM115
         # a warm start from this worker's zygote when it runs (same sandbox), else a cold one
         socket_path = zygote.ensure(STATE.ctx.work, STATE.ctx.kernels)
         cmd = zygote.command(socket_path, sandbox.__file__, STATE.policy.to_json(), [*kernel_cmd, TRACEBACK_MODE])
