@@ -43,10 +43,10 @@ def group_of(nodeid: str) -> str:
 
 #: Seconds each long group took in CI (two workers), only to hand out the longest groups first: a long group
 #: started last would leave the other worker idle at the end. A group not listed comes after these.
-GROUP_SECONDS = {"course-tree": 1100, "bank-05_attention_at_work": 260, "test_grade_command": 250,
-                 "bank-01_static_embeddings": 200, "bank-06_seq2seq": 170, "bank-04_transformer": 135,
-                 "bank-07_contextual_embeddings": 125, "bank-03_attention": 115, "bank-02_positional_encoding": 95,
-                 "test_dask": 60, "test_gradebook_db": 45}
+GROUP_SECONDS = {"course-tree": 860, "bank-05_attention_at_work": 255, "test_grade_command": 230,
+                 "bank-07_contextual_embeddings": 135, "test_notebooks": 115, "test_lab": 105,
+                 "bank-01_static_embeddings": 95, "bank-04_transformer": 80, "bank-06_seq2seq": 80,
+                 "bank-03_attention": 75, "bank-02_positional_encoding": 65, "test_dask": 40, "test_gradebook_db": 25}
 
 
 @pytest.hookimpl(optionalhook=True)
