@@ -4,17 +4,19 @@ A bank folder holds, per assignment, ``mistakes/<name>__<slug>.py`` (must lose
 points) and ``alternatives/<name>__<slug>.py`` (must keep full marks). Each file
 is the complete replacement source of the solution cell whose ``grade_id`` is
 ``<name>``. A submission is built from the released notebook with every
-solution cell filled in from the reference (for a mistake, only up to its own
-cell), then the one planted cell swapped in; cells tagged ``demo`` are dropped
-to keep grading fast (nbgrader only restores graded and locked cells, so a
-learner may delete them too). The full reference, demo cells included, is the
-engine's calibration run.
+solution cell filled in from the reference (for a mistake, only the exercises
+its own tests reach: see :func:`reached_exercises`), then the one planted cell
+swapped in; cells tagged ``demo`` are dropped to keep grading fast (nbgrader
+only restores graded and locked cells, so a learner may delete them too). The
+full reference, demo cells included, is the engine's calibration run.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +64,81 @@ def solution_sources(source_notebook: dict) -> dict[str, str]:
 
 
 def test_cell_ids(notebook: dict, target: str) -> list[str]:
-    """grade_ids of the autograded test cells that belong to ``target`` (``test_<target>_*``)."""
+    """grade_ids of the autograded test cells that check ``target`` (``test_<target>_visible|hidden``)."""
     return [course.grade_id(cell) for cell in notebook["cells"]
-            if course.is_test(cell) and course.grade_id(cell).startswith(f"test_{target}_")]
+            if course.is_test(cell) and course.exercise_tested(course.grade_id(cell)) == target]
+
+
+def reached_exercises(source_notebook: dict, target: str, planted: str = "") -> list[str]:
+    """The exercises before ``target`` that its tests can reach, in notebook order.
+
+    An exercise is reached when a reached piece of code names something its solution cell defines (its
+    function, say), or something one of its test cells defines (a test cell left as a stub stops at its
+    first line and defines nothing). The first reached pieces are the target's reference and its test
+    cells and ``planted``; every plain (untagged, ungraded) cell before the target's tests runs in any
+    submission, so the names it defines bring in the names it uses. An over-estimate is safe (the
+    submission holds more reference code); an under-estimate would fail the target's tests with the
+    stub's NotImplementedError or a NameError, which tests/test_bank.py rejects.
+    """
+    cells = [c for c in source_notebook["cells"] if c.get("cell_type") == "code" and not course.is_demo(c)]
+    last = max((i for i, c in enumerate(cells) if course.is_answer(c) and course.grade_id(c) == target), default=-1)
+    last = max([last] + [i for i, c in enumerate(cells) if course.exercise_tested(course.grade_id(c)) == target])
+    pieces: dict[str, list[str]] = {}  # exercise -> its solution and test sources
+    plain: list[str] = []
+    for cell in cells[: last + 1]:
+        source = "".join(cell["source"])
+        owner = course.grade_id(cell) if course.is_answer(cell) else course.exercise_tested(course.grade_id(cell))
+        if owner is not None:
+            pieces.setdefault(owner, []).append(source)
+        elif not course.nbgrader_meta(cell).get("grade"):
+            plain.append(source)
+    used = set().union(*(_names(s)[1] for s in [*pieces.pop(target, []), planted]))
+    reached: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for source in plain:
+            defined, uses = _names(source)
+            if defined & used and not uses <= used:
+                used |= uses
+                grew = True
+        for name, sources in pieces.items():
+            if name not in reached and any(_names(s)[0] & used for s in sources):
+                reached.add(name)
+                used |= set().union(*(_names(s)[1] for s in sources))
+                grew = True
+    return [name for name in pieces if name in reached]
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds, names it reads before binding them). Statement by statement: a name read by a
+    simple statement counts unless an earlier statement bound it; inside a compound one (a def, a class, a
+    loop) a name it also binds does not count, nor does a lambda's argument or a comprehension's variable."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))  # magics and shell escapes as calls
+    except SyntaxError:  # over-estimate
+        words = set(re.findall(r"[A-Za-z_]\w*", source))
+        return words, words
+    bound, free = set(), set()
+    for statement in tree.body:
+        stores, loads, local = set(), set(), set()
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                (stores if isinstance(node.ctx, ast.Store) else loads).add(node.id)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                stores.add(node.name)
+            elif isinstance(node, ast.alias):
+                stores.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.arg):
+                local.add(node.arg)
+            elif isinstance(node, ast.comprehension):
+                local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        simple = isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Expr)
+        free |= loads - bound - local - (set() if simple else stores)
+        bound |= stores
+    return bound, free
 
 
 def build_submission(release: dict, replacements: dict[str, str], drop_demo: bool) -> dict:
@@ -127,11 +201,12 @@ def grade_cases(assignment: str, to_grade: list[Case], workers: int = 2) -> dict
         folder = Path(tmp) / "class"
         folder.mkdir()
         release = load(release_of(assignment, Path(tmp) / "release"))
-        references = solution_sources(load(course.source_notebook(assignment)))
+        source = load(course.source_notebook(assignment))
+        references = solution_sources(source)
         for case in to_grade:
             if case.kind != "reference":
                 notebook = release if case.kind == "stub" else build_submission(
-                    release, _replacements(case, references), drop_demo=True)
+                    release, _replacements(case, references, source), drop_demo=True)
                 (folder / f"{case.student}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
         try:
             graded = grade_class(Options(assignment, Path(tmp) / "out", jobs=workers), folder)
@@ -160,16 +235,18 @@ def release_of(assignment: str, root: Path) -> Path:
     return root / "release" / assignment / f"{course.notebook_name(assignment)}.ipynb"
 
 
-def _replacements(case: Case, references: dict[str, str]) -> dict[str, str]:
+def _replacements(case: Case, references: dict[str, str], source_notebook: dict) -> dict[str, str]:
     """The solution cells a case's submission fills in (``references`` is in notebook order).
 
-    A planted mistake keeps the reference only up to its own cell: the later exercises stay as released, like
-    a learner who stopped there. Their tests then fail at once, where they would train models (chapter 5)
-    that cannot change the score of the earlier test cells the case is judged on.
+    A planted mistake keeps the reference only for the exercises its tests reach (:func:`reached_exercises`)
+    and its own cell: the others stay as released, like a learner who did only what this exercise needs.
+    Their tests then fail at once, where they would train models (chapter 5) that cannot change the score of
+    the test cells the case is judged on. Every other case keeps the whole reference.
     """
     names = list(references)
     if case.kind == "mistake" and case.target in names:  # (an unknown target fails its test case by name)
-        names = names[: names.index(case.target) + 1]
+        planted = case.path.read_text(encoding="utf-8") if case.path else ""
+        names = [*reached_exercises(source_notebook, case.target, planted), case.target]
     replacements = {name: references[name] for name in names}
     if case.path is not None:
         replacements[case.target] = case.path.read_text(encoding="utf-8")

@@ -82,6 +82,19 @@ def is_test(cell) -> bool:
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+#: What follows ``test_<exercise>_`` in a test cell's grade_id (tests/test_exercise_contract.py checks it).
+TEST_KINDS = ("visible", "hidden")
+
+
+def exercise_tested(grade_id: str | None) -> str | None:
+    """The exercise a test cell's grade_id names: ``test_train_visible`` -> ``train`` (not a prefix match:
+    ``test_train_brackets_hidden`` belongs to ``train_brackets``)."""
+    for kind in TEST_KINDS:
+        if grade_id and grade_id.startswith("test_") and grade_id.endswith(f"_{kind}"):
+            return grade_id[len("test_"):-len(kind) - 1]
+    return None
+
+
 def is_demo(cell) -> bool:
     """A plain code cell tagged ``demo`` (a training run or a plot) that no test depends on."""
     return cell.get("cell_type") == "code" and "nbgrader" not in cell.get("metadata", {}) \

@@ -2,11 +2,14 @@
 
 For every assignment: the reference scores full marks (with and without its demo
 cells), the untouched stub scores 0 on every autograded cell, each planted mistake
-loses points on the tests of the function it replaces, and each correct but
-unusual answer keeps full marks. ``make bank BANK=/path`` grades another bank.
+loses points on the tests of the function it replaces (graded with only the exercises those tests reach
+filled in; failing on one left as a stub does not count), and each correct but unusual answer keeps full
+marks. ``make bank BANK=/path`` grades another bank.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -14,6 +17,9 @@ from autograder import bank, course
 from tests.conftest import bank_root
 
 _GRADED: dict[str, dict] = {}
+#: How a test cell fails when it reaches an exercise left as released (its stub) or a name only that exercise's
+#: own test cells define.
+STUB_ERRORS = re.compile(r"\b(NotImplementedError|NameError)\b")
 
 
 def pytest_generate_tests(metafunc):
@@ -62,11 +68,15 @@ def test_case(assignment, case, request):
         scored = [gid for gid, g in auto.items() if g.score > 0]
         assert not scored, f"the untouched stub scored points on {scored}: those tests cannot fail\n{report}"
     else:
-        targets = [gid for gid in auto if gid.startswith(f"test_{case.target}_")]
+        targets = [gid for gid in auto if course.exercise_tested(gid) == case.target]
         assert targets, f"no test cell named test_{case.target}_* for the planted mistake {case.path.name}"
         got = sum(auto[gid].score for gid in targets)
         total = sum(auto[gid].max_score for gid in targets)
         assert got < total, f"planted mistake kept full marks ({got:g}/{total:g}): the tests do not catch it\n{report}"
+        errors = bank.FAILURES.get((assignment, case.student), {})
+        stubbed = [gid for gid in targets if STUB_ERRORS.search(errors.get(gid, ""))]
+        assert not stubbed, (f"{stubbed} failed on an exercise the bank left as a stub (bank.reached_exercises "
+                             f"missed one that these tests need), not on the planted mistake\n{report}")
 
 
 def test_every_exercise_has_a_bank():
@@ -92,3 +102,33 @@ def test_every_exercise_has_a_bank():
             if not bank.test_cell_ids(source, name):
                 problems.append(f"{assignment}: {name} has no test cell named test_{name}_*")
     assert not problems, "\n".join(problems)
+
+
+def test_a_mistake_keeps_only_the_exercises_its_tests_reach():
+    """bank.reached_exercises follows names: through solutions, through plain cells, through what a test cell
+    defines; a magic does not stop it, a name a cell binds before reading it does not count."""
+    def cell(source, grade_id=None, solution=False, tags=()):
+        meta = {"tags": list(tags)}
+        if grade_id:
+            meta["nbgrader"] = {"grade_id": grade_id, "solution": solution, "grade": not solution}
+        return {"cell_type": "code", "source": source, "metadata": meta, "outputs": []}
+
+    notebook = {"cells": [
+        cell("%matplotlib inline\nimport numpy as np"),
+        cell("def scale(x):\n    return 2 * x", "scale", solution=True),
+        cell("assert scale(1) == 2", "test_scale_visible"),
+        cell("def shift(x):\n    return x + 1", "shift", solution=True),
+        cell("table = [shift(i) for i in range(3)]", "test_shift_visible"),
+        cell("def both(x):\n    return shift(x)", "helper_user", solution=True),
+        cell("def wrap(x):\n    return both(x)"),
+        cell("slow = train()", tags=["demo"]),
+        cell("def train():\n    return 0", "train", solution=True),
+        cell("model = train()", "test_train_hidden"),
+        cell("def target(x):\n    return x", "target", solution=True),
+        cell("x = 3\nassert target(x) == x\nassert wrap(1) == 2 and len(table) == 3 and slow is None",
+             "test_target_visible"),
+    ]}
+    assert bank.reached_exercises(notebook, "target") == ["shift", "helper_user"]
+    assert bank.reached_exercises(notebook, "target", planted="def target(x):\n    return scale(x)") == [
+        "scale", "shift", "helper_user"]
+    assert bank.reached_exercises(notebook, "shift") == []

@@ -1,9 +1,11 @@
-"""Every exercise states its difficulty and time on the course's one scale.
+"""Every exercise states its difficulty and time on the course's one scale, and names its test cells.
 
 For each graded exercise cell (an nbgrader solution cell: code the learner writes, or a written answer) of every
 notebook under solutions/, the markdown that introduces it must carry exactly the line
 ``Difficulty: N/5. Time: about M minutes.`` (N in 1..5); a code cell's docstring, when it states a difficulty,
-must state the same one. Data-driven over solutions/*/, so new chapters are covered without editing this file.
+must state the same one. Each autograded test cell is named ``test_<exercise>_visible`` or
+``test_<exercise>_hidden`` after the exercise it checks (the bank judges a planted mistake by them).
+Data-driven over solutions/*/, so new chapters are covered without editing this file.
 """
 
 from __future__ import annotations
@@ -66,3 +68,20 @@ def test_the_contract_rejects_other_scales():
                 "Difficulty: 2/5. Time: 10 minutes."):
         assert not LINE.search(bad), bad
     assert LINE.search("Difficulty: 3/5. Time: about 25 minutes.")
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.parent.name)
+def test_every_test_cell_is_named_after_the_exercise_it_checks(path):
+    nb = nbformat.read(path, as_version=4)
+    exercises = {course.grade_id(c) for c in nb.cells if course.is_answer(c)}
+    wrong = [course.grade_id(c) for c in nb.cells
+             if course.is_test(c) and course.exercise_tested(course.grade_id(c)) not in exercises]
+    assert not wrong, (f"{path.relative_to(course.REPO)}: test cells {wrong} must be named test_<exercise>_"
+                       f"{'|'.join(course.TEST_KINDS)} after one of the exercises {sorted(exercises)}")
+
+
+def test_a_test_cell_belongs_to_one_exercise_not_to_a_prefix():
+    assert course.exercise_tested("test_train_hidden") == "train"
+    assert course.exercise_tested("test_train_brackets_visible") == "train_brackets"
+    assert course.exercise_tested("test_train_brackets") is None
+    assert course.exercise_tested("cosine_similarity") is None

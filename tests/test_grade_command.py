@@ -374,6 +374,36 @@ def test_nbgrader_s_metadata_check_is_unchanged_with_its_schema_checked_once():
     assert errors() == before and "two" in before[1]
 
 
+def test_only_a_scratch_gradebook_skips_the_disk_s_waits_and_the_table_checks(tmp_path):
+    import nbgrader.api
+    from nbgrader.api import Base, Gradebook
+    from sqlalchemy import text
+
+    from autograder.engine import gradebook
+
+    gradebook.reuse_engines()
+    nbgrader.api.get_alembic_version = course.alembic_head  # as the grader does (nbgrader runs `alembic`)
+    real, scratch = f"sqlite:///{tmp_path / 'real.db'}", f"sqlite:///{tmp_path / 'scratch.db'}"
+    with Gradebook(real) as gb:
+        gb.add_student("ada")
+    shutil.copy(tmp_path / "real.db", tmp_path / "scratch.db")
+    gradebook.SCRATCH.add(scratch)
+    checked = []
+    for url, settings in ((real, (2, "delete")), (scratch, (0, "memory"))):
+        with Gradebook(url) as gb:
+            pragma = lambda name, gb=gb: gb.db.execute(text(f"PRAGMA {name}")).scalar()  # noqa: E731
+            assert (pragma("synchronous"), pragma("journal_mode")) == settings, url
+            gb.add_student("grace")
+        with Gradebook(url) as gb:
+            assert {s.id for s in gb.students} == {"ada", "grace"}, url
+            before = len(gb.db.execute(text("SELECT name FROM sqlite_master")).all())
+            gb.db.execute(text("DROP TABLE student"))
+            gb.db.commit()
+            Base.metadata.create_all(bind=gb.engine)  # nbgrader's table check, as each Gradebook runs it
+            checked.append(len(gb.db.execute(text("SELECT name FROM sqlite_master")).all()) == before)
+    assert checked == [True, False]  # the real gradebook's missing table is made again, the scratch one's not
+
+
 def test_a_hidden_cell_s_error_is_shown_once_without_its_lines():
     from autograder.engine.preprocessors.hide_hidden_tests import HideHiddenTests
 

@@ -4,7 +4,8 @@ The site is built with the same command as ``make build``, after ``scripts/execu
 the uncached pages in parallel (pages are cached, so an unchanged book rebuilds in seconds), served from
 a local HTTP server on 127.0.0.1 and opened, for every page of ``_toc.yml``, in Debian's ``chromium``
 driven by selenium through Debian's ``chromium-driver`` (no browser download; ``make browser`` installs
-both). Screenshots at desktop and phone widths go to ``_build/screenshots/``.
+both). Screenshots go to ``_build/screenshots/``: each whole page at desktop width, its first screen at
+phone width.
 
 Pure-Python checks of the built HTML cover internal links and anchors, alt text, chapter overviews, and
 that no solution or hidden test reaches the website. External links are checked by ``make linkcheck``,
@@ -278,7 +279,8 @@ def visits(browser, server) -> dict[str, dict]:
         record = {"errors": [], "requests": []}
         for label, (w, h), mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
             state = _visit(browser, f"{server}/{docname}.html", w, h, mobile)
-            _screenshot(browser, SHOTS / label / f"{docname.replace('/', '__')}.png")
+            # the whole page at desktop width; the phone's first screen (its width is measured, not seen)
+            _screenshot(browser, SHOTS / label / f"{docname.replace('/', '__')}.png", full_page=label == "desktop")
             errors, urls = _drain_logs(browser)
             record[label] = state
             record["errors"] += errors

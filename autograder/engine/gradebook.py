@@ -30,7 +30,8 @@ def _engine(db_url: str):
 
 
 def reuse_engines() -> None:
-    """Make nbgrader's Gradebooks share one SQLAlchemy engine per URL in this process.
+    """Make nbgrader's Gradebooks share one SQLAlchemy engine per URL in this process (and skip the table
+    checks and the disk's waits on scratch gradebooks, :data:`SCRATCH`).
 
     nbgrader creates an engine for each Gradebook it opens (six per graded submission), and an engine
     compiles every statement again (about 0.2 CPU-s per submission). A Gradebook disposes of its engine's
@@ -48,10 +49,44 @@ def reuse_engines() -> None:
         key = (str(url), tuple(sorted(options.items())))
         if key not in engines:
             engines[key] = create_engine(url, **options)
+            if str(url) in SCRATCH:
+                _scratch_sqlite(engines[key])
+                _SCRATCH_ENGINES.add(id(engines[key]))  # (engines stay in ``engines``: their ids stay theirs)
         return engines[key]
 
     shared_engine.shared = True
     nbgrader.api.create_engine = shared_engine
+    metadata = nbgrader.api.Base.metadata
+    create_all = metadata.create_all
+
+    def create_missing_tables(bind=None, **options):
+        # every Gradebook checks each of nbgrader's tables first (eleven Gradebooks per submission); a scratch
+        # gradebook is a copy of one that nbgrader made, tables and all
+        if id(bind) not in _SCRATCH_ENGINES:
+            create_all(bind=bind, **options)
+
+    metadata.create_all = create_missing_tables
+
+
+#: URLs of throwaway SQLite gradebooks (a worker's private copy, whose grades are read back and merged
+#: into the real one): :func:`reuse_engines` opens them without waiting for the disk.
+SCRATCH: set[str] = set()
+_SCRATCH_ENGINES: set[int] = set()
+
+
+def _scratch_sqlite(engine) -> None:
+    """No fsync and the rollback journal in memory, for every connection of ``engine``. nbgrader commits
+    about 40 times per submission (SaveAutoGrades commits each cell's grade); on disk each commit writes
+    and deletes a journal and waits for two fsyncs. A crash loses only this submission's scratch copy,
+    which the worker makes again for the next one."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _no_wait(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+        cursor.close()
 
 
 @contextlib.contextmanager

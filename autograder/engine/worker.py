@@ -160,8 +160,13 @@ def private_course(task: Task, nb) -> Path:
 
 def private_gradebook() -> Path:
     """The gradebook of the submission this worker grades: the same path for each (it grades one at a time),
-    so that all of nbgrader's Gradebooks in this process use one engine (gradebook.reuse_engines)."""
-    return Path(STATE.ctx.work) / f"worker-{os.getpid()}" / "gradebook.db"
+    so that all of nbgrader's Gradebooks in this process use one engine (gradebook.reuse_engines), a scratch
+    one (gradebook.SCRATCH: the grades are read back from it, then merged into the real gradebook)."""
+    from autograder.engine.gradebook import SCRATCH
+
+    path = Path(STATE.ctx.work) / f"worker-{os.getpid()}" / "gradebook.db"
+    SCRATCH.add("sqlite:///" + str(path))
+    return path
 
 
 def kernel_policy(task: Task) -> sandbox.Policy:
