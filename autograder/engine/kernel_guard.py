@@ -9,8 +9,70 @@ handling) and leaves two functions in ``builtins``:
   just before each test cell);
 * ``_qkv_guard_check()``: the names changed since the snapshot, '' when none (run just after).
 
-Keep this module self-contained: only the body of the function travels.
+It also holds IPython's and ipykernel's execution machinery (:func:`_qkv_guard_machinery`): a cell that
+rewrites later cells (the input transformer manager, the compiler, the shell's or the kernel's methods, the
+kernel's message handlers) would otherwise turn every test cell into ``pass``.
+
+Keep this module self-contained: only the source of its functions travels.
 """
+
+
+def _qkv_guard_machinery(shell):
+    """Snapshot the objects that turn a cell's text into a reply; return ``(restore, changed)``.
+
+    For each object: the functions of every class of its MRO (and their code), its own callables (a method
+    assigned on the instance shadows the class's), and the objects it hands the work to.
+    """
+    import types
+
+    kernel = getattr(shell, "kernel", None)
+    owners = [shell, shell.input_transformer_manager, shell.compile, shell.displayhook, shell.display_pub,
+              kernel, getattr(kernel, "session", None), getattr(kernel, "iopub_socket", None)]
+    owners = [o for o in owners if o is not None]
+    links = [(o, a) for o, names in ((shell, ("input_transformer_manager", "compile", "displayhook", "display_pub",
+                                              "kernel")), (kernel, ("session", "iopub_socket")))
+             for a in names if hasattr(o, a)]
+    linked = {(id(o), a): getattr(o, a) for o, a in links}
+    tables = {name: dict(getattr(kernel, name)) for name in ("shell_handlers", "control_handlers")
+              if isinstance(getattr(kernel, name, None), dict)}
+    classes = {c for o in owners for c in type(o).__mro__ if c is not object}
+    methods = {c: {k: (v, getattr(v, "__code__", None)) for k, v in vars(c).items() if callable(v)} for c in classes}
+    own = {id(o): {k: v for k, v in vars(o).items() if callable(v)} for o in owners if hasattr(o, "__dict__")}
+
+    def changed():
+        bad = [a for o, a in links if getattr(o, a, None) is not linked[(id(o), a)]]
+        bad += [n for n, saved in tables.items() if getattr(kernel, n) != saved]
+        for c, saved in methods.items():
+            now = {k: v for k, v in vars(c).items() if callable(v)}
+            bad += [f"{c.__name__}.{k}" for k, v in now.items()
+                    if k not in saved or saved[k][0] is not v or getattr(v, "__code__", None) is not saved[k][1]]
+        for o in owners:
+            now = {k: v for k, v in getattr(o, "__dict__", {}).items() if callable(v)}
+            bad += [f"{type(o).__name__}.{k}" for k, v in now.items() if own[id(o)].get(k) is not v]
+        return bad
+
+    def restore():
+        for o, a in links:
+            setattr(o, a, linked[(id(o), a)])
+        for n, saved in tables.items():
+            getattr(kernel, n).clear()
+            getattr(kernel, n).update(saved)
+        for c, saved in methods.items():
+            for k in [k for k, v in vars(c).items() if callable(v) and k not in saved]:
+                delattr(c, k)
+            for k, (v, code) in saved.items():
+                if vars(c).get(k) is not v:
+                    setattr(c, k, v)
+                if isinstance(v, types.FunctionType) and v.__code__ is not code:
+                    v.__code__ = code
+        for o in owners:
+            for k, v in [(k, v) for k, v in getattr(o, "__dict__", {}).items() if callable(v)]:
+                if own[id(o)].get(k) is not v:
+                    vars(o).pop(k)
+            for k, v in own[id(o)].items():
+                vars(o)[k] = v
+
+    return restore, changed
 
 
 def _qkv_guard_install():
@@ -43,6 +105,7 @@ def _qkv_guard_install():
         take(name)
     shell_state = (shell.custom_exceptions, shell.CustomTB, list(shell.input_transformers_post),
                    list(shell.ast_transformers), sys.excepthook, type(shell).run_cell, type(shell).showtraceback)
+    restore_machinery, machinery_changed = _qkv_guard_machinery(shell)
 
     def changed():
         bad = []
@@ -58,6 +121,7 @@ def _qkv_guard_install():
             bad.append("IPython error handling")
         if list(shell.input_transformers_post) != shell_state[2] or list(shell.ast_transformers) != shell_state[3]:
             bad.append("IPython input transformers")
+        bad += [f"IPython's execution ({name})" for name in machinery_changed()]
         return ", ".join(sorted(set(bad))[:5])
 
     def restore():
@@ -72,6 +136,7 @@ def _qkv_guard_install():
         sys.excepthook = shell_state[4]
         for attr in ("run_cell", "showtraceback", "run_cell_async", "run_ast_nodes", "run_code"):
             vars(shell).pop(attr, None)
+        restore_machinery()
         if "torch" in sys.modules and "torch.testing" not in snap:
             try:
                 import torch.testing._comparison as comparison
