@@ -414,6 +414,23 @@ def test_only_a_scratch_gradebook_skips_the_disk_s_waits_and_the_table_checks(tm
     assert checked == [True, False]  # the real gradebook's missing table is made again, the scratch one's not
 
 
+def test_the_font_cache_is_kept_so_the_next_class_s_kernels_do_not_wait(tmp_path, monkeypatch):
+    from autograder.engine import plotting
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    for kernels in (first, second):
+        kernels.mkdir()
+    with plotting.Plotter(first):
+        assert plotting.font_cache_ready(first, timeout=60)  # the helper built it
+    kept = plotting.kept_font_cache()
+    assert kept.is_relative_to(tmp_path / "cache") and list(kept.glob("fontlist*.json"))
+    with plotting.Plotter(second):
+        assert plotting.font_cache_ready(second, timeout=0)  # at once: copied from the kept one
+        assert sorted(f.name for f in plotting.font_cache(second).glob("fontlist*.json")) == sorted(
+            f.name for f in kept.glob("fontlist*.json"))
+
+
 def test_a_hidden_cell_s_error_is_shown_once_without_its_lines():
     from autograder.engine.preprocessors.hide_hidden_tests import HideHiddenTests
 

@@ -5,6 +5,10 @@ process (:class:`Plotter`) does both while the class is graded: it builds the fo
 kernel gets a copy of (a worker waits for it, :func:`font_cache_ready`, before it starts a kernel), then
 waits for the scores and draws ``scores.png``. It runs at a lower priority: the zygote's imports, which
 the first kernel waits for too, come first. A regrade of one student no longer pays for matplotlib in series.
+
+The helper also keeps the font cache it built (:func:`kept_font_cache`, one per matplotlib version, in the
+user's cache folder, as matplotlib itself keeps one), so that the next class's kernels get it at once instead
+of waiting some seconds for the helper; matplotlib checks the file's version when it reads it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,37 @@ def font_cache(kernels: Path) -> Path:
     return kernels / ".matplotlib-cache"
 
 
+def kept_font_cache() -> Path | None:
+    """Where the helper keeps a font cache for later classes (None: matplotlib is not installed)."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "qkv-grade" / f"matplotlib-{version}-font-cache"
+
+
+def _keep(cache: Path) -> None:
+    """Copy the font cache the helper just built to :func:`kept_font_cache` (atomically: classes may race)."""
+    import shutil
+    import tempfile
+
+    kept = kept_font_cache()
+    files = [f for f in cache.glob("fontlist*.json")]
+    if kept is None or kept.exists() or not files:
+        return
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=kept.parent))
+    for f in files:
+        shutil.copy(f, staging / f.name)
+    try:
+        staging.rename(kept)
+    except OSError:  # another class kept one first
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def font_cache_ready(kernels: Path, timeout: float = 120) -> bool:
     """Wait until the helper is done with the font cache; False: none to copy (each kernel builds its own)."""
     marker = font_cache(kernels) / READY
@@ -42,8 +77,15 @@ class Plotter:
     """The helper process: started at once, ``draw`` at the end."""
 
     def __init__(self, kernels: Path):
+        import shutil
+
         cache = font_cache(kernels)
         cache.mkdir(exist_ok=True)
+        kept = kept_font_cache()
+        if kept is not None and kept.is_dir():  # built by an earlier class: the kernels need not wait
+            for f in kept.glob("fontlist*.json"):
+                shutil.copy(f, cache / f.name)
+            (cache / READY).touch()
         env = dict(os.environ, MPLCONFIGDIR=str(cache),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(course.REPO), os.environ.get("PYTHONPATH")])))
         # at a lower priority: the zygote's imports, which the first kernel waits for, run at the same time
@@ -119,6 +161,7 @@ def main() -> int:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot  # noqa: F401 - builds the font cache in MPLCONFIGDIR
+        _keep(Path(os.environ["MPLCONFIGDIR"]))
     finally:
         (Path(os.environ["MPLCONFIGDIR"]) / READY).touch()
     request = sys.stdin.read()
