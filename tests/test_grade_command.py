@@ -414,7 +414,7 @@ def test_only_a_scratch_gradebook_skips_the_disk_s_waits_and_the_table_checks(tm
     assert checked == [True, False]  # the real gradebook's missing table is made again, the scratch one's not
 
 
-def test_the_font_cache_is_kept_so_the_next_class_s_kernels_do_not_wait(tmp_path, monkeypatch):
+def test_the_font_cache_is_kept_so_the_next_class_s_kernels_do_not_wait(tmp_path, monkeypatch, capsys):
     from autograder.engine import plotting
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -429,6 +429,15 @@ def test_the_font_cache_is_kept_so_the_next_class_s_kernels_do_not_wait(tmp_path
         assert plotting.font_cache_ready(second, timeout=0)  # at once: copied from the kept one
         assert sorted(f.name for f in plotting.font_cache(second).glob("fontlist*.json")) == sorted(
             f.name for f in kept.glob("fontlist*.json"))
+    # nowhere to keep it (the cache folder is a file): the helper still builds the cache and draws
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    third = tmp_path / "third"
+    third.mkdir()
+    with plotting.Plotter(third) as plotter:
+        assert plotting.font_cache_ready(third, timeout=60)
+        plotter.draw(tmp_path / "scores.png", [1.0, 2.0], 3.0, "00_toy")
+    assert (tmp_path / "scores.png").exists() and "helper failed" not in capsys.readouterr().err
 
 
 def test_a_hidden_cell_s_error_is_shown_once_without_its_lines():

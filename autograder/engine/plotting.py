@@ -83,9 +83,12 @@ class Plotter:
         cache.mkdir(exist_ok=True)
         kept = kept_font_cache()
         if kept is not None and kept.is_dir():  # built by an earlier class: the kernels need not wait
-            for f in kept.glob("fontlist*.json"):
-                shutil.copy(f, cache / f.name)
-            (cache / READY).touch()
+            try:
+                for f in kept.glob("fontlist*.json"):
+                    shutil.copy(f, cache / f.name)
+                (cache / READY).touch()
+            except OSError:  # unreadable: the helper builds it, as for a first class
+                pass
         env = dict(os.environ, MPLCONFIGDIR=str(cache),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(course.REPO), os.environ.get("PYTHONPATH")])))
         # at a lower priority: the zygote's imports, which the first kernel waits for, run at the same time
@@ -161,7 +164,10 @@ def main() -> int:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot  # noqa: F401 - builds the font cache in MPLCONFIGDIR
-        _keep(Path(os.environ["MPLCONFIGDIR"]))
+        try:
+            _keep(Path(os.environ["MPLCONFIGDIR"]))
+        except OSError:  # no cache folder to write to (a read-only home): the next class builds its own
+            pass
     finally:
         (Path(os.environ["MPLCONFIGDIR"]) / READY).touch()
     request = sys.stdin.read()
