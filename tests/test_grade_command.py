@@ -167,10 +167,11 @@ def test_kernel_guard_is_real_code_that_restores_the_helpers():
         assert "numpy.testing.assert_allclose" in builtins._qkv_guard_check()
         builtins._qkv_guard_restore()
         assert numpy.testing.assert_allclose is original and builtins._qkv_guard_check() == ""
-        # a cell that turns every later cell into `pass`, through the instance, then through the class
+        # a cell that turns every later cell into `pass`: through the instance, the class, a list of passes
         transform = InteractiveShell.transform_cell
         for patch in ("get_ipython().input_transformer_manager.transform_cell = lambda cell: 'pass'",
-                      "type(get_ipython()).transform_cell = lambda self, cell: 'pass'"):
+                      "type(get_ipython()).transform_cell = lambda self, cell: 'pass'",
+                      "get_ipython().input_transformer_manager.line_transforms.append(lambda lines: ['pass'])"):
             shell.run_cell(patch)
             assert shell.run_cell("1 / 0").error_in_exec is None  # the attack works ...
             assert "IPython's execution" in builtins._qkv_guard_check()

@@ -21,7 +21,8 @@ def _qkv_guard_machinery(shell):
     """Snapshot the objects that turn a cell's text into a reply; return ``(restore, changed)``.
 
     For each object: the functions of every class of its MRO (and their code), its own callables (a method
-    assigned on the instance shadows the class's), and the objects it hands the work to.
+    assigned on the instance shadows the class's), its lists of callables (the transformer manager's passes), and
+    the objects it hands the work to.
     """
     import types
 
@@ -38,14 +39,18 @@ def _qkv_guard_machinery(shell):
     classes = {c for o in owners for c in type(o).__mro__ if c is not object}
     methods = {c: {k: (v, getattr(v, "__code__", None)) for k, v in vars(c).items() if callable(v)} for c in classes}
     own = {id(o): {k: v for k, v in vars(o).items() if callable(v)} for o in owners if hasattr(o, "__dict__")}
+    passes = [(v, list(v)) for o in owners for k, v in getattr(o, "__dict__", {}).items()
+              if isinstance(v, list) and ("transform" in k or any(callable(x) for x in v))]
 
     def changed():
         bad = [a for o, a in links if getattr(o, a, None) is not linked[(id(o), a)]]
         bad += [n for n, saved in tables.items() if getattr(kernel, n) != saved]
+        bad += ["a list of passes" for now, saved in passes if now != saved]
         for c, saved in methods.items():
             now = {k: v for k, v in vars(c).items() if callable(v)}
             bad += [f"{c.__name__}.{k}" for k, v in now.items()
                     if k not in saved or saved[k][0] is not v or getattr(v, "__code__", None) is not saved[k][1]]
+            bad += [f"{c.__name__}.{k}" for k in saved if k not in now]
         for o in owners:
             now = {k: v for k, v in getattr(o, "__dict__", {}).items() if callable(v)}
             bad += [f"{type(o).__name__}.{k}" for k, v in now.items() if own[id(o)].get(k) is not v]
@@ -57,6 +62,8 @@ def _qkv_guard_machinery(shell):
         for n, saved in tables.items():
             getattr(kernel, n).clear()
             getattr(kernel, n).update(saved)
+        for now, saved in passes:
+            now[:] = saved
         for c, saved in methods.items():
             for k in [k for k, v in vars(c).items() if callable(v) and k not in saved]:
                 delattr(c, k)
