@@ -9,23 +9,52 @@ handling) and leaves two functions in ``builtins``:
   just before each test cell);
 * ``_qkv_guard_check()``: the names changed since the snapshot, '' when none (run just after).
 
-It also holds IPython's and ipykernel's execution machinery (:func:`_qkv_guard_machinery`): a cell that
-rewrites later cells (the input transformer manager, the compiler, the shell's or the kernel's methods, the
-kernel's message handlers) would otherwise turn every test cell into ``pass``.
+It also holds IPython's and ipykernel's execution machinery (:func:`_qkv_guard_machinery`,
+:func:`_qkv_guard_classes`): a cell that rewrites later cells (the input transformer manager, the compiler, the
+shell's or the kernel's methods, the kernel's message handlers) would otherwise turn every test cell into ``pass``.
 
 Keep this module self-contained: only the source of its functions travels.
 """
 
 
+def _qkv_guard_classes(owners):
+    """Snapshot the functions of every class in the owners' MROs, with their code; return ``(restore, changed)``.
+
+    A class patched at run time (a method replaced, added to shadow a base class's, deleted) is put back."""
+    import types
+
+    classes = {c for o in owners for c in type(o).__mro__ if c is not object}
+    methods = {c: {k: (v, getattr(v, "__code__", None)) for k, v in vars(c).items() if callable(v)} for c in classes}
+
+    def changed():
+        bad = []
+        for c, saved in methods.items():
+            now = {k: v for k, v in vars(c).items() if callable(v)}
+            bad += [f"{c.__name__}.{k}" for k, v in now.items()
+                    if k not in saved or saved[k][0] is not v or getattr(v, "__code__", None) is not saved[k][1]]
+            bad += [f"{c.__name__}.{k}" for k in saved if k not in now]
+        return bad
+
+    def restore():
+        for c, saved in methods.items():
+            for k in [k for k, v in vars(c).items() if callable(v) and k not in saved]:
+                delattr(c, k)
+            for k, (v, code) in saved.items():
+                if vars(c).get(k) is not v:
+                    setattr(c, k, v)
+                if isinstance(v, types.FunctionType) and v.__code__ is not code:
+                    v.__code__ = code
+
+    return restore, changed
+
+
 def _qkv_guard_machinery(shell):
     """Snapshot the objects that turn a cell's text into a reply; return ``(restore, changed)``.
 
-    For each object: the functions of every class of its MRO (and their code), its own callables (a method
-    assigned on the instance shadows the class's), its lists of callables (the transformer manager's passes), and
-    the objects it hands the work to.
+    For each object: its classes (:func:`_qkv_guard_classes`), its own callables (a method assigned on the
+    instance shadows the class's), its lists of callables (the transformer manager's passes), and the objects it
+    hands the work to.
     """
-    import types
-
     kernel = getattr(shell, "kernel", None)
     owners = [shell, shell.input_transformer_manager, shell.compile, shell.displayhook, shell.display_pub,
               kernel, getattr(kernel, "session", None), getattr(kernel, "iopub_socket", None)]
@@ -36,8 +65,7 @@ def _qkv_guard_machinery(shell):
     linked = {(id(o), a): getattr(o, a) for o, a in links}
     tables = {name: dict(getattr(kernel, name)) for name in ("shell_handlers", "control_handlers")
               if isinstance(getattr(kernel, name, None), dict)}
-    classes = {c for o in owners for c in type(o).__mro__ if c is not object}
-    methods = {c: {k: (v, getattr(v, "__code__", None)) for k, v in vars(c).items() if callable(v)} for c in classes}
+    restore_classes, classes_changed = _qkv_guard_classes(owners)
     own = {id(o): {k: v for k, v in vars(o).items() if callable(v)} for o in owners if hasattr(o, "__dict__")}
     passes = [(v, list(v)) for o in owners for k, v in getattr(o, "__dict__", {}).items()
               if isinstance(v, list) and ("transform" in k or any(callable(x) for x in v))]
@@ -46,11 +74,7 @@ def _qkv_guard_machinery(shell):
         bad = [a for o, a in links if getattr(o, a, None) is not linked[(id(o), a)]]
         bad += [n for n, saved in tables.items() if getattr(kernel, n) != saved]
         bad += ["a list of passes" for now, saved in passes if now != saved]
-        for c, saved in methods.items():
-            now = {k: v for k, v in vars(c).items() if callable(v)}
-            bad += [f"{c.__name__}.{k}" for k, v in now.items()
-                    if k not in saved or saved[k][0] is not v or getattr(v, "__code__", None) is not saved[k][1]]
-            bad += [f"{c.__name__}.{k}" for k in saved if k not in now]
+        bad += classes_changed()
         for o in owners:
             now = {k: v for k, v in getattr(o, "__dict__", {}).items() if callable(v)}
             bad += [f"{type(o).__name__}.{k}" for k, v in now.items() if own[id(o)].get(k) is not v]
@@ -64,14 +88,7 @@ def _qkv_guard_machinery(shell):
             getattr(kernel, n).update(saved)
         for now, saved in passes:
             now[:] = saved
-        for c, saved in methods.items():
-            for k in [k for k, v in vars(c).items() if callable(v) and k not in saved]:
-                delattr(c, k)
-            for k, (v, code) in saved.items():
-                if vars(c).get(k) is not v:
-                    setattr(c, k, v)
-                if isinstance(v, types.FunctionType) and v.__code__ is not code:
-                    v.__code__ = code
+        restore_classes()
         for o in owners:
             for k, v in [(k, v) for k, v in getattr(o, "__dict__", {}).items() if callable(v)]:
                 if own[id(o)].get(k) is not v:
