@@ -8,7 +8,9 @@ solution cell filled in from the reference (for a mistake, only the exercises
 its own tests reach: see :func:`reached_exercises`), then the one planted cell
 swapped in; cells tagged ``demo`` are dropped to keep grading fast (nbgrader
 only restores graded and locked cells, so a learner may delete them too). The
-full reference, demo cells included, is the engine's calibration run.
+full reference, demo cells included, is the engine's calibration run; the
+trimmed reference is built from the learner kit's copy of the notebook (a fresh
+``export-learner``), so the kit's notebooks are proven to grade full marks too.
 """
 
 from __future__ import annotations
@@ -204,10 +206,15 @@ def grade_cases(assignment: str, to_grade: list[Case], workers: int = 2) -> dict
         source = load(course.source_notebook(assignment))
         references = solution_sources(source)
         for case in to_grade:
-            if case.kind != "reference":
-                notebook = release if case.kind == "stub" else build_submission(
-                    release, _replacements(case, references, source), drop_demo=True)
-                (folder / f"{case.student}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+            if case.kind == "reference":
+                continue
+            if case.kind == "stub":
+                notebook = release
+            elif case.kind == "reference_trimmed":  # what a learner clones: the kit's own copy of the notebook
+                notebook = build_submission(load(kit_notebook(assignment, Path(tmp) / "kit")), references, True)
+            else:
+                notebook = build_submission(release, _replacements(case, references, source), drop_demo=True)
+            (folder / f"{case.student}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
         try:
             graded = grade_class(Options(assignment, Path(tmp) / "out", jobs=workers), folder)
         except LimitsTooTight as error:
@@ -226,6 +233,14 @@ def grade_cases(assignment: str, to_grade: list[Case], workers: int = 2) -> dict
                 errors["*"] = f"{result.status}: {result.message}"
             FAILURES[(assignment, student)] = errors
     return grades
+
+
+def kit_notebook(assignment: str, out: Path) -> Path:
+    """The exercise notebook of ``assignment`` as the learner kit ships it (a fresh export into ``out``)."""
+    from autograder import learner_kit
+
+    learner_kit.export(out)
+    return out / "notebooks" / assignment / f"{course.notebook_name(assignment)}.ipynb"
 
 
 def release_of(assignment: str, root: Path) -> Path:

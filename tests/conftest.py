@@ -21,8 +21,9 @@ def pytest_configure(config):
 
 #: Modules that read or write the course's own tree (notebooks/, _build/) or share the learner kit's build:
 #: under pytest-xdist one worker runs them all, in order (the learner kit is exported from notebooks/; the website
-#: build writes _build/ from the kit's page cache).
-COURSE_TREE = {"test_code_width", "test_exercise_contract", "test_feedback_math", "test_hub", "test_learner_kit",
+#: build writes _build/ from the kit's page cache). (test_hub is a group of its own: it copies notebooks/ and
+#: solutions/ once, as its hub starts, and only narrows folders' permissions, which root's tests do not feel.)
+COURSE_TREE = {"test_code_width", "test_exercise_contract", "test_feedback_math", "test_learner_kit",
                "test_numbers", "test_release", "test_repo", "test_website"}
 #: Single tests that change the tree itself: test_lab's last test saves a release notebook in place and removes
 #: what JupyterLab left in notebooks/. (test_lab's other tests work on a copy of notebooks/, and test_notebooks
