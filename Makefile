@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-# pytest-xdist workers for `make test`: the course-tree tests in one, the bank and the grader in the other.
+# pytest-xdist workers for `make test`: groups of tests (tests/conftest.py), the longest first.
 TEST_WORKERS ?= 2
 
 .PHONY: setup build book serve lab release hub test test-fast bench lint bank lock clean browser linkcheck execute learner-kit postgres

@@ -250,6 +250,9 @@ def nbgrader_config(root: Path):
         AssignLatePenalties, CheckCellMetadata]
     config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, SafeOutputs, CSSHTMLHeaderPreprocessor]
     config.Execute.timeout = int(STATE.ctx.cell_timeout)
+    # nbconvert checks the notebook against the schema after every preprocessor (14 times a submission); once,
+    # after the last, still refuses an invalid one
+    config.Exporter.optimistic_validation = True
     return config
 
 
