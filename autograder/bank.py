@@ -195,6 +195,7 @@ def grade_cases(assignment: str, to_grade: list[Case], workers: int = 2) -> dict
     The engine grades the reference first under the class's limits (its calibration): that result is
     the ``reference`` case. If the limits are too tight, every case reports the engine's message.
     """
+    from autograder import learner_kit
     from autograder.engine.calibrate import LimitsTooTight
     from autograder.engine.runner import Options, grade_class
 
@@ -211,7 +212,9 @@ def grade_cases(assignment: str, to_grade: list[Case], workers: int = 2) -> dict
             if case.kind == "stub":
                 notebook = release
             elif case.kind == "reference_trimmed":  # what a learner clones: the kit's own copy of the notebook
-                notebook = build_submission(load(kit_notebook(assignment, Path(tmp) / "kit")), references, True)
+                kit = Path(tmp) / "kit"
+                learner_kit.export(kit)
+                notebook = build_submission(load(kit_notebook(kit, assignment)), references, drop_demo=True)
             else:
                 notebook = build_submission(release, _replacements(case, references, source), drop_demo=True)
             (folder / f"{case.student}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
@@ -235,12 +238,9 @@ def grade_cases(assignment: str, to_grade: list[Case], workers: int = 2) -> dict
     return grades
 
 
-def kit_notebook(assignment: str, out: Path) -> Path:
-    """The exercise notebook of ``assignment`` as the learner kit ships it (a fresh export into ``out``)."""
-    from autograder import learner_kit
-
-    learner_kit.export(out)
-    return out / "notebooks" / assignment / f"{course.notebook_name(assignment)}.ipynb"
+def kit_notebook(kit: Path, assignment: str) -> Path:
+    """The exercise notebook of ``assignment`` in the learner kit exported to ``kit``."""
+    return kit / "notebooks" / assignment / f"{course.notebook_name(assignment)}.ipynb"
 
 
 def release_of(assignment: str, root: Path) -> Path:

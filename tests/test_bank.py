@@ -132,3 +132,27 @@ def test_a_mistake_keeps_only_the_exercises_its_tests_reach():
     assert bank.reached_exercises(notebook, "target", planted="def target(x):\n    return scale(x)") == [
         "scale", "shift", "helper_user"]
     assert bank.reached_exercises(notebook, "shift") == []
+
+
+def test_the_trimmed_reference_is_the_learner_kit_s_notebook(monkeypatch, tmp_path):
+    """What the bank grades as reference-trimmed is the kit's own copy of the notebook with the reference answers
+    pasted in and the demo cells dropped (tests/test_learner_kit.py relies on it); the grading itself is stopped."""
+    from autograder.engine import calibrate, runner
+
+    assignment = course.assignments()[0]
+    seen = {}
+
+    def stop_before_grading(opts, folder):
+        seen.update(bank.load(folder / "reference-trimmed.ipynb"))
+        raise calibrate.LimitsTooTight("stopped by the test")
+
+    monkeypatch.setattr(runner, "grade_class", stop_before_grading)
+    monkeypatch.setitem(bank.ERRORS, assignment, "")
+    bank.grade_cases(assignment, [bank.Case("reference-trimmed", "reference_trimmed")])
+    from autograder import learner_kit
+
+    learner_kit.export(tmp_path / "kit")
+    references = bank.solution_sources(bank.load(course.source_notebook(assignment)))
+    expected = bank.build_submission(bank.load(bank.kit_notebook(tmp_path / "kit", assignment)), references,
+                                     drop_demo=True)
+    assert seen == expected

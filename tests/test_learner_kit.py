@@ -519,11 +519,11 @@ def test_fresh_copy_of_the_kit_builds_runs_and_grades(fresh_kit_build, tmp_path)
         assert run.returncode == 0, f"{notebook.name}: {run.stderr[-3000:]}"
         assert f"QKVLAB={copy}/qkvlab/__init__.py" in run.stdout, run.stdout
     # 3. the reference answers pasted into the kit's notebooks get full marks from this repository's grader: the
-    #    bank grades exactly that (tests/test_bank.py, case reference-trimmed: bank.kit_notebook, a fresh export,
+    #    bank grades exactly that (tests/test_bank.py, case reference-trimmed: bank.kit_notebook of a fresh export,
     #    in each assignment's class, under the class's limits). Here: the copy's notebooks, after its README's
     #    commands ran, are still byte for byte the notebooks the bank grades.
+    learner_kit.export(tmp_path / "export")
     for assignment in ASSIGNMENTS:
-        name = course.notebook_name(assignment)
-        graded = bank.kit_notebook(assignment, tmp_path / "export")
-        assert (copy / "notebooks" / assignment / f"{name}.ipynb").read_bytes() == graded.read_bytes(), (
+        graded = bank.kit_notebook(tmp_path / "export", assignment)
+        assert bank.kit_notebook(copy, assignment).read_bytes() == graded.read_bytes(), (
             f"{assignment}: the kit's notebook is not the one the bank grades with the reference answers")

@@ -13,7 +13,8 @@ CHECK_EXPRESSION = "_qkv_guard_check()"
 
 def install_code() -> str:
     """The guard's installer, as source to run once in a fresh kernel."""
-    functions = (kernel_guard._qkv_guard_classes, kernel_guard._qkv_guard_machinery, kernel_guard._qkv_guard_install)
+    functions = (kernel_guard._qkv_guard_modules, kernel_guard._qkv_guard_shell, kernel_guard._qkv_guard_classes,
+                 kernel_guard._qkv_guard_machinery, kernel_guard._qkv_guard_install)
     sources = "\n\n".join(inspect.getsource(f) for f in functions)
     names = ", ".join(f.__name__ for f in functions)
     return f"{sources}\n_qkv_guard_install()\ndel {names}\n"

@@ -9,7 +9,8 @@ handling) and leaves two functions in ``builtins``:
   just before each test cell);
 * ``_qkv_guard_check()``: the names changed since the snapshot, '' when none (run just after).
 
-It also holds IPython's and ipykernel's execution machinery (:func:`_qkv_guard_machinery`,
+The modules and IPython's error handling are snapshotted by :func:`_qkv_guard_modules` and
+:func:`_qkv_guard_shell`. It also holds IPython's and ipykernel's execution machinery (:func:`_qkv_guard_machinery`,
 :func:`_qkv_guard_classes`): a cell that rewrites later cells (the input transformer manager, the compiler, the
 shell's or the kernel's methods, the kernel's message handlers) would otherwise turn every test cell into ``pass``.
 
@@ -99,11 +100,79 @@ def _qkv_guard_machinery(shell):
     return restore, changed
 
 
+def _qkv_guard_modules(names):
+    """Snapshot modules' public names and their functions' code; return ``(restore, changed, take, taken)``.
+
+    ``take(name)`` adds a module later (one imported after the install); ``taken`` holds what is snapshotted."""
+    import sys
+    import types
+
+    taken, codes = {}, {}
+    skip = {"input", "get_ipython", "display", "exit", "quit", "help", "copyright", "credits", "license"}
+
+    def take(name):
+        module = sys.modules.get(name)
+        if module is None or name in taken:
+            return
+        taken[name] = (module, {k: v for k, v in vars(module).items() if not k.startswith("_") and k not in skip})
+        for key, value in vars(module).items():
+            if isinstance(value, types.FunctionType):
+                codes[(name, key)] = (value, value.__code__, value.__defaults__, value.__kwdefaults__)
+
+    def changed():
+        bad = []
+        for name, (module, saved) in taken.items():
+            if sys.modules.get(name) is not module:
+                bad.append(name)
+                continue
+            now = vars(module)
+            bad += [f"{name}.{k}" for k, v in saved.items() if now.get(k, bad) is not v]
+        bad += [f"{f.__module__}.{f.__name__}.__code__" for f, c, d, k in codes.values()
+                if f.__code__ is not c or f.__defaults__ is not d or f.__kwdefaults__ is not k]
+        return bad
+
+    def restore():
+        for name, (module, saved) in taken.items():
+            sys.modules[name] = module
+            vars(module).update(saved)
+        for f, c, d, k in codes.values():
+            f.__code__, f.__defaults__, f.__kwdefaults__ = c, d, k
+
+    for name in names:
+        take(name)
+    return restore, changed, take, taken
+
+
+def _qkv_guard_shell(shell):
+    """Snapshot IPython's error handling and its lists of transformers; return ``(restore, changed)``."""
+    import sys
+
+    state = (shell.custom_exceptions, shell.CustomTB, list(shell.input_transformers_post),
+             list(shell.ast_transformers), sys.excepthook)
+
+    def changed():
+        bad = []
+        if shell.custom_exceptions != state[0] or "showtraceback" in vars(shell) or "run_cell" in vars(shell):
+            bad.append("IPython error handling")
+        if list(shell.input_transformers_post) != state[2] or list(shell.ast_transformers) != state[3]:
+            bad.append("IPython input transformers")
+        return bad
+
+    def restore():
+        shell.custom_exceptions, shell.CustomTB = state[0], state[1]
+        shell.input_transformers_post[:] = state[2]
+        shell.ast_transformers[:] = state[3]
+        sys.excepthook = state[4]
+        for attr in ("run_cell", "showtraceback", "run_cell_async", "run_ast_nodes", "run_code"):
+            vars(shell).pop(attr, None)
+
+    return restore, changed
+
+
 def _qkv_guard_install():
     import builtins
     import importlib
     import sys
-    import types
 
     import numpy  # noqa: F401 - snapshotted below
     import numpy.testing  # noqa: F401
@@ -112,56 +181,21 @@ def _qkv_guard_install():
     import qkvlab.checks  # noqa: F401
 
     shell = get_ipython()
-    names = ["builtins", "numpy", "numpy.testing", "qkvlab", "qkvlab.checks"]
-    snap, codes = {}, {}
-
-    def take(name):
-        module = sys.modules.get(name)
-        if module is None or name in snap:
-            return
-        skip = {"input", "get_ipython", "display", "exit", "quit", "help", "copyright", "credits", "license"}
-        snap[name] = (module, {k: v for k, v in vars(module).items() if not k.startswith("_") and k not in skip})
-        for key, value in vars(module).items():
-            if isinstance(value, types.FunctionType):
-                codes[(name, key)] = (value, value.__code__, value.__defaults__, value.__kwdefaults__)
-
-    for name in names:
-        take(name)
-    shell_state = (shell.custom_exceptions, shell.CustomTB, list(shell.input_transformers_post),
-                   list(shell.ast_transformers), sys.excepthook, type(shell).run_cell, type(shell).showtraceback)
+    restore_modules, modules_changed, take, taken = _qkv_guard_modules(
+        ["builtins", "numpy", "numpy.testing", "qkvlab", "qkvlab.checks"])
+    restore_shell, shell_changed = _qkv_guard_shell(shell)
     restore_machinery, machinery_changed = _qkv_guard_machinery(shell)
 
     def changed():
-        bad = []
-        for name, (module, saved) in snap.items():
-            if sys.modules.get(name) is not module:
-                bad.append(name)
-                continue
-            now = vars(module)
-            bad += [f"{name}.{k}" for k, v in saved.items() if now.get(k, bad) is not v]
-        bad += [f"{f.__module__}.{f.__name__}.__code__" for f, c, d, k in codes.values()
-                if f.__code__ is not c or f.__defaults__ is not d or f.__kwdefaults__ is not k]
-        if shell.custom_exceptions != shell_state[0] or "showtraceback" in vars(shell) or "run_cell" in vars(shell):
-            bad.append("IPython error handling")
-        if list(shell.input_transformers_post) != shell_state[2] or list(shell.ast_transformers) != shell_state[3]:
-            bad.append("IPython input transformers")
+        bad = modules_changed() + shell_changed()
         bad += [f"IPython's execution ({name})" for name in machinery_changed()]
         return ", ".join(sorted(set(bad))[:5])
 
     def restore():
-        for name, (module, saved) in snap.items():
-            sys.modules[name] = module
-            vars(module).update(saved)
-        for f, c, d, k in codes.values():
-            f.__code__, f.__defaults__, f.__kwdefaults__ = c, d, k
-        shell.custom_exceptions, shell.CustomTB = shell_state[0], shell_state[1]
-        shell.input_transformers_post[:] = shell_state[2]
-        shell.ast_transformers[:] = shell_state[3]
-        sys.excepthook = shell_state[4]
-        for attr in ("run_cell", "showtraceback", "run_cell_async", "run_ast_nodes", "run_code"):
-            vars(shell).pop(attr, None)
+        restore_modules()
+        restore_shell()
         restore_machinery()
-        if "torch" in sys.modules and "torch.testing" not in snap:
+        if "torch" in sys.modules and "torch.testing" not in taken:  # imported by a cell: its helper, pristine
             try:
                 import torch.testing._comparison as comparison
 
