@@ -280,8 +280,9 @@ def hostile_run(tmp_path_factory):
     shutil.copy(REFERENCE, folder / "Ada Lovelace.ipynb")
     shutil.copy(release, folder / "untouched stub.ipynb")
     out = tmp / "out"
-    # 15 s: four cases run until the limit stops them; every other one finishes in under 6 s here
-    result = run_grade(folder, out, "--jobs", "2", "--timeout", "15", "--memory", "1024")
+    # Four cases loop until a cell's 4 s limit stops them; one sleeps past the notebook's 15 s; every other case
+    # finishes in under 6 s here, none of its cells in more than 1 s
+    result = run_grade(folder, out, "--jobs", "2", "--timeout", "15", "--cell-timeout", "4", "--memory", "1024")
     return {"rows": read_rows(out), "students": students, "out": out, "log": result.stdout + result.stderr}
 
 
@@ -317,6 +318,7 @@ def test_hostile_case(hostile_run, name):
     else:
         assert float(row["score"]) <= float(reference["score"]), row
     assert row["message"] or row["status"] == "graded"
+    assert case.message in row["message"], row
     if row["status"] == "memory limit":
         assert "ran out of memory (limit 1024 MB" in row["message"], row
     if case.forbidden:

@@ -38,6 +38,7 @@ class Case:
     as_folder: bool = True  # <student>/<file>.ipynb, else <student>.ipynb
     doc: str = ""
     needs: tuple[str, ...] = ()  # sandbox features the expectation relies on
+    message: str = ""  # a phrase the row's message must hold (which limit stopped it)
     extra: dict = field(default_factory=dict)
 
 
@@ -66,6 +67,14 @@ def inject(base, code: str, where: str = "start"):
         nb.cells.insert(_first_code_index(nb) + 1, cell)
     else:
         nb.cells.append(cell)
+    return nb
+
+
+def slow_cells(base, count: int = 8):
+    """A copy of ``base`` with ``count`` sleeping cells after the setup cell (see payloads.SLOW_CELL)."""
+    nb = copy.deepcopy(base)
+    start = _first_code_index(nb) + 1
+    nb.cells[start:start] = [nbformat.v4.new_code_cell(payloads.SLOW_CELL) for _ in range(count)]
     return nb
 
 
@@ -162,10 +171,14 @@ def _truncated(reference) -> bytes:
 
 W = ("graded",)
 CASES: dict[str, Case] = {case.name: case for case in [
-    Case("infinite loop", lambda ref, rel: inject(ref, "while True:\n    pass"), ("timeout",), "zero"),
+    Case("infinite loop", lambda ref, rel: inject(ref, "while True:\n    pass"), ("timeout",), "zero",
+         message="per-cell limit"),
     Case("infinite loop after the tests", lambda ref, rel: inject(ref, "while True:\n    pass", "end"),
          ("timeout",), "at_most_reference",
          doc="the tests that finished keep their points"),
+    Case("slow cells past the notebook's limit", lambda ref, rel: slow_cells(ref), ("timeout",), "zero",
+         doc="each cell is within the per-cell limit; together they pass the whole notebook's",
+         message="the notebook did not finish within"),
     Case("loop ignoring SIGINT", lambda ref, rel: inject(ref, payloads.SIGINT_LOOP), ("timeout",), "zero"),
     Case("memory bomb", lambda ref, rel: inject(wrong_answers(rel), payloads.MEMORY_BOMB),
          ("memory limit",), "zero", needs=("memory",),

@@ -17,6 +17,12 @@ while True:
         pass
 '''
 
+#: Cells that each stay under a per-cell limit but together pass the whole notebook's (they sleep: no CPU burnt).
+SLOW_CELL = '''\
+import time
+time.sleep(3)
+'''
+
 MEMORY_BOMB = '''\
 hoard = []
 while True:
