@@ -7,7 +7,8 @@ repository that learners need, and nothing else:
   workflow that publishes it (``.github/workflows/pages.yml``);
 * the student notebooks (``notebooks/``, the nbgrader release) and the learners' package ``qkvlab/``;
 * the data and assets the pages and exercises load (``data/``, ``assets/``), ``binder/``, ``requirements.txt``;
-* the two site scripts that ``make book`` runs (``scripts/install_site_deps.sh``, ``scripts/execute_pages.py``);
+* the site scripts that ``make book`` runs (``scripts/install_site_deps.sh``, ``scripts/execute_pages.py`` and its
+  warm kernels, ``scripts/warm_kernels.py``);
 * a learner README, Makefile and pyproject.toml written here (see :data:`LEARNER_README`).
 
 Never: ``solutions/``, the bank and the grader (``autograder/``), ``instructor/``, ``tests/``, the training and
@@ -32,7 +33,8 @@ REPO = Path(__file__).resolve().parent.parent
 #: Copied from the repository when git tracks them: folders (with everything under them) and single files.
 INCLUDE_DIRS = ("book", "notebooks", "qkvlab", "data", "assets", "binder")
 INCLUDE_FILES = ("_config.yml", "_toc.yml", "LICENSE", "requirements.txt", ".gitignore",
-                 ".github/workflows/pages.yml", "scripts/install_site_deps.sh", "scripts/execute_pages.py")
+                 ".github/workflows/pages.yml", "scripts/install_site_deps.sh", "scripts/execute_pages.py",
+                 "scripts/warm_kernels.py")
 #: Never exported, whatever the lists above say (a safety net checked on every export).
 FORBIDDEN = ("solutions", "autograder", "instructor", "tests", ".ci", "CONTRIBUTING.md",
              "scripts/train_tiny_gpt.py", "scripts/export_tiny_gpt.py", "scripts/make_poetry_extract.py")
