@@ -44,10 +44,10 @@ def group_of(nodeid: str) -> str:
 
 #: Seconds each long group took in a full run (two workers), only to hand out the longest groups first: a long
 #: group started last would leave the other worker idle at the end. A group not listed comes after these.
-GROUP_SECONDS = {"course-tree": 520, "bank-05_attention_at_work": 200, "test_grade_command": 190,
-                 "bank-07_contextual_embeddings": 110, "test_hub": 110, "bank-01_static_embeddings": 105,
-                 "test_lab": 105, "test_notebooks": 90, "bank-06_seq2seq": 90, "bank-04_transformer": 90,
-                 "bank-03_attention": 75, "bank-02_positional_encoding": 65, "test_dask": 45, "test_gradebook_db": 25}
+GROUP_SECONDS = {"course-tree": 410, "bank-05_attention_at_work": 180, "test_grade_command": 150,
+                 "test_lab": 110, "test_hub": 110, "test_notebooks": 105, "bank-01_static_embeddings": 100,
+                 "bank-07_contextual_embeddings": 90, "bank-06_seq2seq": 80, "bank-04_transformer": 80,
+                 "bank-03_attention": 60, "bank-02_positional_encoding": 60, "test_dask": 35, "test_gradebook_db": 20}
 
 
 @pytest.hookimpl(optionalhook=True)
