@@ -32,7 +32,7 @@ postgres:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	else echo "Install PostgreSQL (Debian/Ubuntu: sudo apt-get install postgresql)" >&2; exit 1; fi
 
-## Execute the uncached book pages on all cores; `make build` then finds them in the cache.
+## Execute the uncached book pages on all cores, in warm kernels; `make build` then finds them in the cache.
 execute: setup
 	$(BIN)/python scripts/execute_pages.py
 

@@ -115,7 +115,7 @@ $(STAMP): requirements.txt pyproject.toml scripts/install_site_deps.sh
 \tbash scripts/install_site_deps.sh
 \ttouch $(STAMP)
 
-## Execute the uncached pages on all cores; `make build` then finds them in the cache.
+## Execute the uncached pages on all cores, in warm kernels; `make build` then finds them in the cache.
 execute: setup
 \t$(BIN)/python scripts/execute_pages.py
 
