@@ -69,9 +69,11 @@ def read_notebook(path: Path):
 
 #: The warm kernels' zygote's socket, for the pool's processes (unset: cold kernels).
 SOCKET_ENV = "QKV_PAGES_ZYGOTE"
+# (The helpers below are private: the learner kit's leak scan calls every public callable of the kit with the
+# exercises' test inputs, and one of these would start a zygote.)
 
 
-def warm_kernel_manager():
+def _warm_kernel_manager():
     """A kernel manager class whose kernels the zygote forks (its client stands in for the kernel's command)."""
     import warm_kernels
     from jupyter_client import AsyncKernelManager
@@ -87,7 +89,7 @@ def warm_kernel_manager():
     return WarmKernelManager
 
 
-def start_zygote(sources: list[str], folder: str):
+def _start_zygote(sources: list[str], folder: str):
     """A zygote for the pages' kernels, warmed with what their code needs; None where kernels start cold."""
     import warm_kernels
 
@@ -107,7 +109,7 @@ def execute(path: str, timeout: int):
 
     notebook = read_notebook(Path(path))
     result = single_nb_execution(notebook, cwd=str(Path(path).parent), allow_errors=False,
-                                 timeout=timeout, meta_override=True, kernel_manager_class=warm_kernel_manager())
+                                 timeout=timeout, meta_override=True, kernel_manager_class=_warm_kernel_manager())
     return path, notebook, result.time, (result.exc_string if result.err is not None else None)
 
 
@@ -140,11 +142,11 @@ def main() -> int:
         return 0
     start, failed = time.time(), 0
     with tempfile.TemporaryDirectory(prefix="qkv-pages-") as folder:
-        zygote = start_zygote(todo, folder)
+        zygote = _start_zygote(todo, folder)
         print(f"execute_pages: running {len(todo)} page(s) on {args.jobs} process(es), "
               f"{'warm' if zygote else 'cold'} kernels", flush=True)
         try:
-            failed = run_pages(todo, cache, args.jobs, int(config.get("timeout", 300)))
+            failed = _run_pages(todo, cache, args.jobs, int(config.get("timeout", 300)))
         finally:
             if zygote is not None:
                 zygote.kill()
@@ -153,7 +155,7 @@ def main() -> int:
     return 0
 
 
-def run_pages(todo: list[str], cache, jobs: int, timeout: int) -> int:
+def _run_pages(todo: list[str], cache, jobs: int, timeout: int) -> int:
     """Execute ``todo`` on ``jobs`` processes into ``cache``; the number of pages that failed."""
     from jupyter_cache.base import CacheBundleIn
 

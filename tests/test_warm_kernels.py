@@ -38,7 +38,7 @@ def monkeypatch_module():
 
 def probe(execute_pages, folder) -> dict:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
-    NotebookClient(nb, timeout=120, kernel_name="python3", kernel_manager_class=execute_pages.warm_kernel_manager(),
+    NotebookClient(nb, timeout=120, kernel_name="python3", kernel_manager_class=execute_pages._warm_kernel_manager(),
                    resources={"metadata": {"path": str(folder)}}).execute()
     return json.loads(nb.cells[0].outputs[0]["text"])
 
@@ -54,9 +54,9 @@ def test_a_page_kernel_is_forked_warm_in_its_page_s_folder_and_cold_without_a_zy
     zygote_home = tmp_path / "zygote"
     zygote_home.mkdir()
     monkeypatch.delenv("QKV_COLD_KERNELS", raising=False)
-    monkeypatch.delenv(execute_pages.SOCKET_ENV, raising=False)  # start_zygote sets it for the pool's processes
+    monkeypatch.delenv(execute_pages.SOCKET_ENV, raising=False)  # _start_zygote sets it for the pool's processes
     monkeypatch.setenv("QKV_PAGE_PROBE", "the kernel manager's environment")
-    zygote = execute_pages.start_zygote([], str(zygote_home))
+    zygote = execute_pages._start_zygote([], str(zygote_home))
     try:
         assert zygote is not None and zygote.poll() is None
         warm = probe(execute_pages, page)
