@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import random
+import socket
 import stat
 import sys
 import sysconfig
@@ -26,6 +28,31 @@ VENV_BIN = REPO / ".venv" / "bin"
 PROXY = REPO / ".venv" / "share" / "qkv-hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 COURSE_DIR = "qkv-course"  # the instructor's nbgrader course directory, in their home
 NOTEBOOKS_DIR = "qkv-notebooks"  # a copy of the student release (notebooks/), in every student's home
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 below the system's ephemeral range.
+
+    A port found by binding to port 0 is an ephemeral one, and it is free again as soon as the probe closes. In the
+    few seconds before the server binds it, any program that binds to port 0 may take it. Every Jupyter kernel on
+    TCP takes five that way, and a hub test once failed on a kernel's ZeroMQ greeting. Servers started here take
+    their ports from below that range.
+    """
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    for _ in range(100):
+        port = random.randrange(10000, max(10001, low))
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    with socket.socket() as probe:  # a crowded machine: an ephemeral port after all
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)

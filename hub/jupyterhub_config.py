@@ -8,7 +8,6 @@
 #   QKV_HUB_STATE, QKV_HUB_INSTRUCTOR, QKV_HUB_STUDENTS: see hub/demo_course.py
 import os
 import secrets
-import socket
 import sys
 from pathlib import Path
 
@@ -18,12 +17,6 @@ import demo_course  # noqa: E402
 c = get_config()  # noqa: F821 - injected by traitlets
 course = demo_course.load()
 demo_course.make_state(course)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def demo_password() -> str:
@@ -37,10 +30,10 @@ def demo_password() -> str:
 
 
 # Network: the public proxy, the hub's internal API and the proxy's API all on loopback, on free ports.
-port = int(os.environ.get("QKV_HUB_PORT") or free_port())
+port = int(os.environ.get("QKV_HUB_PORT") or demo_course.free_port())
 c.JupyterHub.bind_url = f"http://127.0.0.1:{port}"
-c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{free_port()}"
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{free_port()}"
+c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{demo_course.free_port()}"
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{demo_course.free_port()}"
 c.ConfigurableHTTPProxy.command = [str(demo_course.PROXY)]
 c.ConfigurableHTTPProxy.pid_file = str(course.private / "proxy.pid")
 

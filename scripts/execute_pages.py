@@ -79,6 +79,13 @@ def _warm_kernel_manager():
     from jupyter_client import AsyncKernelManager
 
     class WarmKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            socket_path = os.environ.get(SOCKET_ENV)
+            if socket_path:  # its channels on Unix sockets beside the zygote's, not on TCP ports others may take
+                self.transport = "ipc"
+                self.ip = os.path.join(os.path.dirname(socket_path), f"kernel-{os.getpid()}-{id(self):x}")
+
         def format_kernel_cmd(self, extra_arguments=None):
             cmd = super().format_kernel_cmd(extra_arguments)
             socket_path = os.environ.get(SOCKET_ENV)

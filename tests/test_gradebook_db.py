@@ -9,7 +9,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,17 +19,13 @@ import pytest
 from tests.test_grade_command import REFERENCE, release_of
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "hub"))
+import demo_course  # noqa: E402 - the hub's helpers: free_port
 
 
 def _bin(name: str) -> str | None:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return found[-1] if found else shutil.which(name)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ def postgres():
     as_postgres = ["runuser", "-u", "postgres", "--"]
     subprocess.run([*as_postgres, _bin("initdb"), "-D", str(data / "db"), "--auth=trust", "-U", "postgres"],
                    check=True, capture_output=True)
-    port = _free_port()
+    port = demo_course.free_port()  # not an ephemeral port: kernels take those
     subprocess.run([*as_postgres, _bin("pg_ctl"), "-D", str(data / "db"), "-l", str(data / "log"), "-w", "start",
                     "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1"], check=True, capture_output=True)
     try:

@@ -23,7 +23,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -62,12 +61,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 NO_REDIRECTS = urllib.request.build_opener(_NoRedirect)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --------------------------------------------------------------------------------------------- the hub
 
 
@@ -79,7 +72,7 @@ class Hub:
         self.instructor, self.a, self.b = f"qkvt{tag}i", f"qkvt{tag}a", f"qkvt{tag}b"
         self.password = secrets.token_urlsafe(12)
         self.admin_token = secrets.token_hex(32)
-        self.port = free_port()
+        self.port = demo_course.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, QKV_HUB_STATE=str(state), QKV_HUB_INSTRUCTOR=self.instructor,
                         QKV_HUB_STUDENTS=f"{self.a},{self.b}", QKV_HUB_PASSWORD=self.password,

@@ -1,8 +1,8 @@
 """The book's pages run in warm kernels (scripts/warm_kernels.py, used by scripts/execute_pages.py).
 
 A kernel forked by the zygote starts with torch already imported, in the folder its page asked for, with the
-environment and the ``sys.path`` of a cold ``python -m ipykernel_launcher``; with no zygote to reach, the same
-command starts the kernel cold."""
+environment and the ``sys.path`` of a cold ``python -m ipykernel_launcher``, its channels on Unix sockets; with no
+zygote to reach, the same command starts the kernel cold."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from autograder import course
 SCRIPTS = course.REPO / "scripts"
 PROBE = ("import json, os, sys\n"
          "print(json.dumps({'torch': 'torch' in sys.modules, 'cwd': os.getcwd(), 'path': sys.path,\n"
-         "                  'page': os.environ.get('QKV_PAGE_PROBE')}))")
+         "                  'page': os.environ.get('QKV_PAGE_PROBE'),\n"
+         "                  'transport': json.load(open(sys.argv[sys.argv.index('-f') + 1]))['transport']}))")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,7 @@ def test_a_page_kernel_is_forked_warm_in_its_page_s_folder_and_cold_without_a_zy
         zygote.kill()
         zygote.wait()
     assert warm["torch"] and warm["cwd"] == str(page) and warm["page"] == "the kernel manager's environment"
+    assert warm["transport"] == "ipc"  # no TCP port that a server started beside it could have chosen
     (zygote_home / "zygote.sock").unlink(missing_ok=True)  # the socket is gone: the client starts the kernel cold
     cold = probe(execute_pages, page)
     assert cold == {**warm, "torch": False}
