@@ -1,6 +1,7 @@
 """The demo course on JupyterHub: who is in it and where its files live.
 
-Shared by jupyterhub_config.py, create_users.py and tests/test_hub.py. The accounts come from course.json;
+Shared by jupyterhub_config.py, create_users.py and tests/test_hub.py (tests/test_gradebook_db.py takes its
+free_port). The accounts come from course.json;
 QKV_HUB_INSTRUCTOR and QKV_HUB_STUDENTS (comma-separated) override them (the test uses its own accounts),
 QKV_HUB_STATE moves the state folder (default _build/hub in the repository):
 
