@@ -341,7 +341,7 @@ def test_outputs_of_a_run(hostile_run):
     header = list(next(iter(rows.values())))
     assert header[:5] == ["student", "score", "max_score", "status", "message"]
     assert {"test_add_visible", "test_add_hidden", "test_scale_visible", "test_scale_hidden"} <= set(header)
-    assert (out / "scores.png").stat().st_size > 1000
+    assert "<title" in (out / "scores.svg").read_text(encoding="utf-8")
     assert (out / "nbgrader" / "gradebook.db").exists()
     for student in rows:
         page = (out / "feedback" / f"{student}.html").read_text(encoding="utf-8")
@@ -418,30 +418,57 @@ def test_only_a_scratch_gradebook_skips_the_disk_s_waits_and_the_table_checks(tm
     assert checked == [True, False]  # the real gradebook's missing table is made again, the scratch one's not
 
 
-def test_the_font_cache_is_kept_so_the_next_class_s_kernels_do_not_wait(tmp_path, monkeypatch, capsys):
-    from autograder.engine import plotting
+def test_the_font_cache_is_kept_so_the_next_class_s_kernels_do_not_wait(tmp_path, monkeypatch):
+    from autograder.engine import font_cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first, second = tmp_path / "first", tmp_path / "second"
     for kernels in (first, second):
         kernels.mkdir()
-    with plotting.Plotter(first):
-        assert plotting.font_cache_ready(first, timeout=60)  # the helper built it
-    kept = plotting.kept_font_cache()
+    with font_cache.FontCache(first) as fonts:
+        assert fonts.proc is not None  # no kept cache yet: the helper builds one
+        assert font_cache.font_cache_ready(first, timeout=60)
+    kept = font_cache.kept_font_cache()
     assert kept.is_relative_to(tmp_path / "cache") and list(kept.glob("fontlist*.json"))
-    with plotting.Plotter(second):
-        assert plotting.font_cache_ready(second, timeout=0)  # at once: copied from the kept one
-        assert sorted(f.name for f in plotting.font_cache(second).glob("fontlist*.json")) == sorted(
+    with font_cache.FontCache(second) as fonts:
+        assert fonts.proc is None  # no helper at all: copied from the kept one
+        assert font_cache.font_cache_ready(second, timeout=0)
+        assert sorted(f.name for f in font_cache.font_cache(second).glob("fontlist*.json")) == sorted(
             f.name for f in kept.glob("fontlist*.json"))
-    # nowhere to keep it (the cache folder is a file): the helper still builds the cache and draws
+    # nowhere to keep it (the cache folder is a file): the helper still builds the kernels' cache
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
     third = tmp_path / "third"
     third.mkdir()
-    with plotting.Plotter(third) as plotter:
-        assert plotting.font_cache_ready(third, timeout=60)
-        plotter.draw(tmp_path / "scores.png", [1.0, 2.0], 3.0, "00_toy")
-    assert (tmp_path / "scores.png").exists() and "helper failed" not in capsys.readouterr().err
+    font_cache.build_font_cache(third)
+    assert font_cache.font_cache_ready(third, timeout=0)
+    assert list(font_cache.font_cache(third).glob("fontlist*.json"))
+
+
+def test_the_histogram_counts_every_score_and_describes_itself():
+    import xml.etree.ElementTree as ET
+
+    from autograder.engine import histogram
+
+    scores = [0.0, 2.5, 2.5, 7.0, 29.0, 29.0, 29.0]
+    edges, counts = histogram.bins_of(scores, 29.0)
+    assert len(edges) == len(counts) + 1 == 21 and edges[0] == 0 and edges[-1] == 29.0
+    assert sum(counts) == len(scores) and counts[-1] == 3 and counts[0] == 1  # the top score is in the last bin
+    svg = ET.fromstring(histogram.svg(scores, 29.0, "03_<attention>"))
+    ns = "{http://www.w3.org/2000/svg}"
+    bars = svg.findall(f"{ns}rect[@class='bar']")
+    assert sorted(int(b.get("data-count")) for b in bars) == sorted(c for c in counts if c)
+    tallest = max(bars, key=lambda b: int(b.get("data-count")))
+    assert all(float(b.get("height")) <= float(tallest.get("height")) for b in bars)
+    assert {b.get("fill") for b in bars} == {"#0072B2"}  # Okabe-Ito blue
+    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "title desc"
+    assert svg.find(f"{ns}title").text == "03_<attention>: 7 submissions"  # escaped in the file, read back here
+    assert "3 with full marks" in svg.find(f"{ns}desc").text
+    texts = [t.text or "" for t in svg.iter(f"{ns}text")]
+    assert "score (points out of 29)" in texts and "number of students" in texts
+    assert min(float(t.get("font-size")) for t in svg.iter(f"{ns}text")) >= 14
+    empty = ET.fromstring(histogram.svg([], 0.0, "none"))  # no submission graded: still a figure, no bar
+    assert not empty.findall(f"{ns}rect[@class='bar']")
 
 
 def test_a_hidden_cell_s_error_is_shown_once_without_its_lines():

@@ -5,7 +5,7 @@ the engine (:mod:`autograder.engine.runner`) runs it in worker processes, each k
 after checking that the reference solution gets full marks under the same limits.
 
 Outputs in ``--out`` (default ``autograder/runs/<assignment>``): ``grades.csv``,
-``feedback/<student>.html``, ``scores.png``, ``sandbox.json`` and ``nbgrader/`` (a course directory
+``feedback/<student>.html``, ``scores.svg``, ``sandbox.json`` and ``nbgrader/`` (a course directory
 with ``gradebook.db`` for the formgrader).
 """
 
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     where = f"on the Dask cluster at {opts.scheduler}" if opts.scheduler else f"with --jobs {opts.jobs}"
     print(f"\n{len(graded.rows)} submissions graded in {time.monotonic() - start:.1f} s {where}; "
           f"results in {opts.out}")
-    print(f"  grades.csv, scores.png, feedback/<student>.html; formgrader course: {opts.out / 'nbgrader'}")
+    print(f"  grades.csv, scores.svg, feedback/<student>.html; formgrader course: {opts.out / 'nbgrader'}")
     return 0
 
 

@@ -194,7 +194,7 @@ def _machine() -> Machine:
     if _MACHINE:
         return _MACHINE[0]
     from autograder import sandbox
-    from autograder.engine import isolation, plotting, worker, zygote
+    from autograder.engine import font_cache, isolation, worker, zygote
 
     base = Path(tempfile.mkdtemp(prefix="qkv-dask-grade-"))
     kernels = Path(tempfile.mkdtemp(prefix="qkv-dask-kernels-"))
@@ -205,7 +205,7 @@ def _machine() -> Machine:
     if shared:
         os.environ[zygote.SHARED_ENV] = shared
     grader = _start_grader(worker)
-    plotting.build_font_cache(kernels)
+    font_cache.build_font_cache(kernels)
     machine = Machine(base, kernels, isolation.probe(str(base)), grader)
     _MACHINE.append(machine)
     atexit.register(_cleanup, machine)

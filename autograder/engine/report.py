@@ -1,4 +1,4 @@
-"""The class report: grades.csv (written in one place), feedback files and the summary (the histogram: plotting.py)."""
+"""The class report: grades.csv (written in one place), feedback files and the summary (the histogram: histogram.py)."""
 
 from __future__ import annotations
 

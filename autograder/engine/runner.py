@@ -1,7 +1,7 @@
 """The one runner: the instructor's command, the bank, the hostile bank and the benchmark all grade here.
 
 :func:`grade_class` takes a folder (or zip) of submissions and the options, and returns the class's
-rows; the outputs (grades.csv, feedback/, scores.png, the nbgrader course with its gradebook) are
+rows; the outputs (grades.csv, feedback/, scores.svg, the nbgrader course with its gradebook) are
 written to ``options.out``. Submissions are graded by a pool of worker processes
 (:mod:`autograder.engine.worker`); the gradebook is written by this process only.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import calibrate, isolation, memory, plotting, report, worker, zygote
+from autograder.engine import calibrate, font_cache, histogram, isolation, memory, report, worker, zygote
 from autograder.engine.context import STATUS_TEXT, ClassContext, Result
 from autograder.engine.gradebook import locked, merge, opened
 from autograder.engine.submissions import Task, discover, extract_zip
@@ -173,15 +173,15 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     (out / "feedback").mkdir(exist_ok=True)
     warm_modules = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
     with Workspace(local_kernels=not opts.scheduler, warm=warm_modules) as ws:
-        # the sandbox probe and matplotlib (font cache, then histogram) are subprocesses: they run beside
-        # this process's imports and the grading
+        # the sandbox probe and (on a machine's first class) the kernels' font cache are subprocesses: they
+        # run beside this process's imports and the grading
         helpers = cf.ThreadPoolExecutor(max_workers=1)
         probing = helpers.submit(isolation.probe, str(opts.solutions))
-        plotter = plotting.Plotter(ws.kernels)
+        fonts = font_cache.FontCache(ws.kernels)
         tasks = find_tasks(submissions, nb_name, ws.work)
         pool, warm = start_pool(opts, ws, tasks)
         warm_instructor_side()  # while the workers and their zygotes start
-        with plotter:
+        with fonts:
             with pool:
                 ctx = prepare(opts, out, ws, nb_name, tasks, submissions, probing)
                 helpers.shutdown()
@@ -198,7 +198,7 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
             rows, columns, max_score = report.grade_rows(opts.db_url(), opts.assignment, nb_name,
                                                          release_nb, tasks, results)
             report.write_grades_csv(out / "grades.csv", rows, columns)
-            plotter.draw(out / "scores.png", [r["score"] for r in rows], max_score, opts.assignment)
+            histogram.write(out / "scores.svg", [r["score"] for r in rows], max_score, opts.assignment)
         timings["total"] = time.monotonic() - t0
         report.write_json(out, tasks, results, timings)
     return ClassReport(tasks, results, rows, columns, max_score, dict(ctx.features), calibration, timings)

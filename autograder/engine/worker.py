@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 from autograder import course, sandbox
-from autograder.engine import cgroups, guard, isolation, plotting
+from autograder.engine import cgroups, font_cache, guard, isolation
 from autograder.engine.context import MAX_NOTEBOOK_MB, STATE, ClassContext, Result, Submission
 from autograder.engine.gradebook import SESSION_WARNING
 from autograder.engine.submissions import Task
@@ -176,9 +176,9 @@ def kernel_policy(task: Task) -> sandbox.Policy:
     if kernel_dir.exists():
         shutil.rmtree(kernel_dir)
     kernel_dir.mkdir()
-    if plotting.font_cache_ready(Path(ctx.kernels)):
-        shutil.copytree(plotting.font_cache(Path(ctx.kernels)), kernel_dir / ".matplotlib",
-                        ignore=shutil.ignore_patterns(plotting.READY))
+    if font_cache.font_cache_ready(Path(ctx.kernels)):
+        shutil.copytree(font_cache.font_cache(Path(ctx.kernels)), kernel_dir / ".matplotlib",
+                        ignore=shutil.ignore_patterns(font_cache.READY))
     uid = ctx.base_uid + task.index if ctx.features.get("user") == "" else None
     cgroup = None
     if ctx.memory_mode.startswith("cgroup"):
