@@ -134,6 +134,48 @@ def check_raises(func, exception: type[BaseException], name: str, hint: str = ""
     _fail(name, f"did not raise {exception.__name__}", hint)
 
 
+class OverBudget(BaseException):
+    """Stops a call that passed its CPU budget (a BaseException, like KeyboardInterrupt, so that an
+    ``except Exception`` inside the call does not swallow it)."""
+
+
+def run_within_cpu_budget(func, budget: float, name: str, hint: str = ""):
+    """Call ``func()``; return ``(its result, the CPU-seconds it took)``, and fail once it passes ``budget``.
+
+    CPU-seconds are this process's, as ``time.process_time()`` counts them, so a busy machine does not count
+    against the call. A call that would run for minutes is stopped when it reaches the budget, with a message,
+    instead of being timed at its end. (Where Python has no CPU timer, on Windows, the call runs to its end and
+    its time is checked then.)
+    """
+    import signal
+    import threading
+    import time
+
+    budget = float(budget)
+    timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    stopped = False
+    if timer:
+        def stop(signum, frame):
+            raise OverBudget
+
+        previous = signal.signal(signal.SIGPROF, stop)
+        signal.setitimer(signal.ITIMER_PROF, budget)
+    start = time.process_time()
+    try:
+        result = func()
+    except OverBudget:
+        result, stopped = None, True
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
+    seconds = time.process_time() - start
+    if stopped or seconds > budget:
+        _fail(name, f"was stopped at its budget of {budget:g} CPU-seconds" if stopped
+              else f"took {seconds:.1f} CPU-seconds, the budget is {budget:g}", hint)
+    return result, seconds
+
+
 def check_float(actual, expected: float, name: str = "result", hint: str = "", *, rel: float = 1e-4,
                 abs_tol: float = 1e-6) -> None:
     """Check one scalar (Python float, NumPy scalar or 0-d tensor)."""
