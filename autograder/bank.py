@@ -3,11 +3,12 @@
 A bank folder holds, per assignment, ``mistakes/<name>__<slug>.py`` (must lose
 points) and ``alternatives/<name>__<slug>.py`` (must keep full marks). Each file
 is the complete replacement source of the solution cell whose ``grade_id`` is
-``<name>``. A submission is built from the released notebook with every
-solution cell filled in from the reference (for a mistake, only the exercises
-its own tests reach: see :func:`reached_exercises`), then the one planted cell
-swapped in; cells tagged ``demo`` are dropped to keep grading fast (nbgrader
-only restores graded and locked cells, so a learner may delete them too). The
+``<name>``. A submission is built from the released notebook with solution cells
+filled in from the reference (for a mistake, only the exercises its own tests
+reach; for an alternative, also every exercise after it: see
+:func:`filled_exercises`), then the one planted cell swapped in; cells tagged
+``demo`` are dropped to keep grading fast (nbgrader only restores graded and
+locked cells, so a learner may delete them too). The
 full reference, demo cells included, is the engine's calibration run; the
 trimmed reference is built from the learner kit's copy of the notebook (a fresh
 ``export-learner``), so the kit's notebooks are proven to grade full marks too.
@@ -250,19 +251,40 @@ def release_of(assignment: str, root: Path) -> Path:
     return root / "release" / assignment / f"{course.notebook_name(assignment)}.ipynb"
 
 
-def _replacements(case: Case, references: dict[str, str], source_notebook: dict) -> dict[str, str]:
-    """The solution cells a case's submission fills in (``references`` is in notebook order).
+def filled_exercises(case: Case, source_notebook: dict) -> list[str]:
+    """The exercises whose solution cells a case's submission fills in, in notebook order (the rest stay as
+    released, like a learner who did only those).
 
-    A planted mistake keeps the reference only for the exercises its tests reach (:func:`reached_exercises`)
-    and its own cell: the others stay as released, like a learner who did only what this exercise needs.
-    Their tests then fail at once, where they would train models (chapter 5) that cannot change the score of
-    the test cells the case is judged on. Every other case keeps the whole reference.
+    * A planted mistake: its own exercise and those its tests reach (:func:`reached_exercises`). The others
+      cannot change the score of the test cells the case is judged on; their tests fail at once, where they
+      would train models (chapter 5).
+    * A correct alternative: its own exercise, every exercise with a cell after its solution cell, and all that
+      their tests reach. Whatever the alternative does to the kernel (a default dtype changed, a module
+      patched) still meets every test that runs after it; the cells before it cannot see it at all.
+    * Every other case, and an unknown target (its test case then fails by name): the whole reference.
     """
-    names = list(references)
-    if case.kind == "mistake" and case.target in names:  # (an unknown target fails its test case by name)
-        planted = case.path.read_text(encoding="utf-8") if case.path else ""
-        names = [*reached_exercises(source_notebook, case.target, planted), case.target]
-    replacements = {name: references[name] for name in names}
+    cells = [c for c in source_notebook["cells"] if not course.is_demo(c)]
+    names = list(solution_sources(source_notebook))
+    if case.kind not in ("mistake", "alternative") or case.target not in names:
+        return names
+    planted = case.path.read_text(encoding="utf-8") if case.path else ""
+    judged = [case.target]
+    if case.kind == "alternative":
+        start = next(i for i, c in enumerate(cells) if course.grade_id(c) == case.target)
+        for cell in cells[start + 1:]:
+            owner = course.grade_id(cell) if course.grade_id(cell) in names else course.exercise_tested(
+                course.grade_id(cell))
+            if owner in names and owner not in judged:
+                judged.append(owner)
+    filled = set(judged)
+    for name in judged:
+        filled |= set(reached_exercises(source_notebook, name, planted if name == case.target else ""))
+    return [name for name in names if name in filled]
+
+
+def _replacements(case: Case, references: dict[str, str], source_notebook: dict) -> dict[str, str]:
+    """The solution cells a case's submission fills in (:func:`filled_exercises`), its planted cell swapped in."""
+    replacements = {name: references[name] for name in filled_exercises(case, source_notebook) if name in references}
     if case.path is not None:
         replacements[case.target] = case.path.read_text(encoding="utf-8")
     return replacements

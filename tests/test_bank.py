@@ -4,7 +4,8 @@ For every assignment: the reference scores full marks (with and without its demo
 cells), the untouched stub scores 0 on every autograded cell, each planted mistake
 loses points on the tests of the function it replaces (graded with only the exercises those tests reach
 filled in; failing on one left as a stub does not count), and each correct but unusual answer keeps full
-marks. ``make bank BANK=/path`` grades another bank.
+marks on every test that runs after it (graded with its exercise, every exercise after it and what their tests
+reach filled in: bank.filled_exercises). ``make bank BANK=/path`` grades another bank.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ def test_case(assignment, case, request):
     auto = {gid: g for gid, g in cells.items() if g.autograded}
     report = _report(assignment, case, cells)
     if case.kind in {"reference", "reference_trimmed", "alternative"}:
-        lost = [gid for gid, g in auto.items() if g.score < g.max_score]
+        filled = set(bank.filled_exercises(case, bank.load(course.source_notebook(assignment))))
+        judged = {gid: g for gid, g in auto.items() if course.exercise_tested(gid) in filled | {None}}
+        assert case.kind != "alternative" or any(course.exercise_tested(gid) == case.target for gid in judged), (
+            f"no test cell named test_{case.target}_* for the alternative {case.path.name}")
+        lost = [gid for gid, g in judged.items() if g.score < g.max_score]
         assert not lost, f"a correct answer lost points on {lost}\n{report}"
     elif case.kind == "stub":
         scored = [gid for gid, g in auto.items() if g.score > 0]
