@@ -92,16 +92,17 @@ class FontCache:
         # at a lower priority: the zygote's imports, which the first kernel waits for, run at the same time
         # (set from here, not with preexec_fn, which may deadlock in a process with threads, a Dask worker's)
         self.proc = subprocess.Popen([sys.executable, "-m", "autograder.engine.font_cache"], env=env,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             os.setpriority(os.PRIO_PROCESS, self.proc.pid, NICE)
         except OSError:  # already gone
             pass
 
     def wait(self, timeout: float = 120) -> None:
+        """Until the helper is done (a class that ends first just stops it: a later class builds the cache)."""
         if self.proc is not None:
             try:
-                self.proc.communicate(timeout=timeout)
+                self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.close()
 
