@@ -99,7 +99,8 @@ lint: setup
 lock:
 	rm -rf /tmp/qkv-lock && $(PYTHON) -m venv /tmp/qkv-lock
 	/tmp/qkv-lock/bin/pip install -r requirements.in
-	/tmp/qkv-lock/bin/pip freeze | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements.lock.tmp
+	/tmp/qkv-lock/bin/pip freeze | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' \
+	    | grep -v -E '^(lark|rfc3987-syntax)==' > requirements.lock.tmp  # see requirements.txt's header
 	@echo "Review requirements.lock.tmp, keep the header of requirements.txt, then replace it."
 
 clean:

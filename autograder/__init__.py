@@ -8,7 +8,8 @@
 import sys
 
 # jsonschema imports its optional IRI format checker, rfc3987_syntax, which compiles a Lark grammar when it is
-# imported: 1.6 s in every process that imports nbformat (the grade command, each of its workers), measured with
-# `python -X importtime -c "import nbformat"`. No schema this package validates (nbformat's) uses the IRI
-# formats, so that optional import is skipped: jsonschema then behaves as if the package were not installed.
+# imported: about 1 s in every process that imports nbformat (measured with
+# `python -X importtime -c "import nbformat"`). requirements.txt leaves that package out; where an environment has
+# it anyway (an instructor's own), the grade command and its workers still skip it: no schema this package
+# validates (nbformat's) uses the IRI formats, and jsonschema then behaves as if the package were not installed.
 sys.modules.setdefault("rfc3987_syntax", None)

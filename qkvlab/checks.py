@@ -139,19 +139,30 @@ class OverBudget(BaseException):
     ``except Exception`` inside the call does not swallow it)."""
 
 
-def run_within_cpu_budget(func, budget: float, name: str, hint: str = ""):
+#: recipe -> the call of it that was stopped at its budget (see run_within_cpu_budget's ``recipe``)
+_STOPPED: dict[str, str] = {}
+
+
+def run_within_cpu_budget(func, budget: float, name: str, hint: str = "", *, recipe: str | None = None):
     """Call ``func()``; return ``(its result, the CPU-seconds it took)``, and fail once it passes ``budget``.
 
     CPU-seconds are this process's, as ``time.process_time()`` counts them, so a busy machine does not count
     against the call. A call that would run for minutes is stopped when it reaches the budget, with a message,
     instead of being timed at its end. (Where Python has no CPU timer, on Windows, the call runs to its end and
     its time is checked then.)
+
+    ``recipe`` names what is timed (a training function, say) when several tests time it on different inputs:
+    once one call of a recipe was stopped at its budget, the next fails at once instead of being stopped again,
+    in this kernel (a restart forgets it).
     """
     import signal
     import threading
     import time
 
     budget = float(budget)
+    if recipe is not None and recipe in _STOPPED:
+        _fail(name, f"was not run: {_STOPPED[recipe]} was stopped at its budget of {budget:g} CPU-seconds above, "
+              "and this call times the same recipe", hint)
     timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     stopped = False
     if timer:
@@ -170,6 +181,8 @@ def run_within_cpu_budget(func, budget: float, name: str, hint: str = ""):
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.signal(signal.SIGPROF, previous)
     seconds = time.process_time() - start
+    if stopped and recipe is not None:
+        _STOPPED[recipe] = name
     if stopped or seconds > budget:
         _fail(name, f"was stopped at its budget of {budget:g} CPU-seconds" if stopped
               else f"took {seconds:.1f} CPU-seconds, the budget is {budget:g}", hint)

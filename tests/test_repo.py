@@ -25,6 +25,8 @@ def test_every_requirement_is_pinned():
     assert not loose, f"unpinned requirements (nbval compares outputs, so versions must not drift): {loose}"
     assert "torch==2.13.0" in lines, "torch must stay pinned to the 2.13.0 CPU wheel"
     assert "jupyter-book==1.0.4.post1" in lines
+    heavy = [line for line in lines if line.split("==")[0] in ("rfc3987-syntax", "lark")]
+    assert not heavy, f"{heavy}: jsonschema would compile their grammar in every process (requirements.txt's header)"
 
 
 
