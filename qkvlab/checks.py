@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import sys
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -139,11 +140,18 @@ class OverBudget(BaseException):
     ``except Exception`` inside the call does not swallow it)."""
 
 
-#: recipe -> the call of it that was stopped at its budget (see run_within_cpu_budget's ``recipe``)
-_STOPPED: dict[str, str] = {}
+#: recipe (a function) -> the call of it that was stopped at its budget (see run_within_cpu_budget's ``recipe``)
+_STOPPED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def run_within_cpu_budget(func, budget: float, name: str, hint: str = "", *, recipe: str | None = None):
+def _stopped_call(recipe) -> str | None:
+    try:
+        return _STOPPED.get(recipe)
+    except TypeError:  # None, or an object that takes no weak reference: not tracked
+        return None
+
+
+def run_within_cpu_budget(func, budget: float, name: str, hint: str = "", *, recipe=None):
     """Call ``func()``; return ``(its result, the CPU-seconds it took)``, and fail once it passes ``budget``.
 
     CPU-seconds are this process's, as ``time.process_time()`` counts them, so a busy machine does not count
@@ -151,18 +159,19 @@ def run_within_cpu_budget(func, budget: float, name: str, hint: str = "", *, rec
     instead of being timed at its end. (Where Python has no CPU timer, on Windows, the call runs to its end and
     its time is checked then.)
 
-    ``recipe`` names what is timed (a training function, say) when several tests time it on different inputs:
-    once one call of a recipe was stopped at its budget, the next fails at once instead of being stopped again,
-    in this kernel (a restart forgets it).
+    ``recipe`` is the function that ``func`` times (a training function, say) when several tests time it on
+    different inputs: once a call of it was stopped at its budget, a later call of the same function fails at once
+    instead of being stopped again. Defining the function again (running its cell) gives it a fresh start.
     """
     import signal
     import threading
     import time
 
     budget = float(budget)
-    if recipe is not None and recipe in _STOPPED:
-        _fail(name, f"was not run: {_STOPPED[recipe]} was stopped at its budget of {budget:g} CPU-seconds above, "
-              "and this call times the same recipe", hint)
+    earlier = _stopped_call(recipe)
+    if earlier:
+        _fail(name, f"was not run: {earlier} was stopped at its budget of {budget:g} CPU-seconds, and this is the same "
+              "function (change it and run its cell again for a fresh start)", hint)
     timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     stopped = False
     if timer:
@@ -182,7 +191,10 @@ def run_within_cpu_budget(func, budget: float, name: str, hint: str = "", *, rec
             signal.signal(signal.SIGPROF, previous)
     seconds = time.process_time() - start
     if stopped and recipe is not None:
-        _STOPPED[recipe] = name
+        try:
+            _STOPPED[recipe] = name
+        except TypeError:  # takes no weak reference: not tracked
+            pass
     if stopped or seconds > budget:
         _fail(name, f"was stopped at its budget of {budget:g} CPU-seconds" if stopped
               else f"took {seconds:.1f} CPU-seconds, the budget is {budget:g}", hint)
