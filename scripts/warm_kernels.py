@@ -38,15 +38,19 @@ import traceback
 #: Imported once by the zygote: what every notebook and page of the course imports, and the kernel itself; and
 #: what torch imports lazily at its first shape check (torch._check_with, e.g. in nn.MultiheadAttention): sympy,
 #: 0.65 CPU-s; and ipykernel's debugger (debugpy), which every kernel imports as it starts, 0.12 CPU-s (it starts
-#: no thread). (Not matplotlib: it fixes its configuration folder and backend at import, which are per kernel.)
+#: no thread). (Not matplotlib for every kernel: see WARM_USES.)
 PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes", "IPython", "ipykernel.kernelapp",
            "ipykernel.ipkernel", "ipykernel.debugger")
 #: Learner-kit modules that import heavy libraries lazily, inside a function (transformers takes 4 s): asked for
 #: by name, the zygote imports one and runs its ``warm()`` (the same imports, nothing more).
 WARM_MODULES = ("qkvlab.minilm",)
-#: Modules that torch imports lazily on first use, by what the code uses: constructing any optimizer imports
-#: torch._dynamo (1.7 CPU-s and 800 modules, sympy among them), once per kernel.
-WARM_USES = {"torch.optim.": "torch._dynamo"}
+#: Modules imported on first use, by what the code uses: constructing any optimizer imports torch._dynamo (1.7
+#: CPU-s and 800 modules, sympy among them), once per kernel; a kernel that plots imports matplotlib's pyplot (0.27
+#: CPU-s), whose import reads the kernel's own settings: the child settles them (:func:`_settle_matplotlib`).
+WARM_USES = {"torch.optim.": "torch._dynamo", "matplotlib": "matplotlib.pyplot", "qkvlab.plots": "matplotlib.pyplot"}
+#: The backend a kernel's matplotlib uses when its environment names none (ipykernel sets it as it starts).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+_MPL: dict[str, str] = {}  # what the zygote's matplotlib read at import: its backend and its settings file
 PR_SET_PDEATHSIG = 1
 MAX_REQUEST = 1 << 20
 
@@ -101,8 +105,8 @@ def _modules_to_warm(code: str) -> list[str]:
     import re
 
     named = set(re.findall(r"^\s*(?:from|import)\s+([\w.]+)", code, re.MULTILINE))
-    return ([name for name in WARM_MODULES if name in named]
-            + [module for used, module in WARM_USES.items() if used in code])
+    return list(dict.fromkeys([name for name in WARM_MODULES if name in named]
+                              + [module for used, module in WARM_USES.items() if used in code]))
 
 
 def _supported() -> bool:
@@ -261,7 +265,11 @@ def _import_warm(modules: list) -> None:
     for name in modules:
         if (name in WARM_MODULES or name in WARM_USES.values()) and name not in sys.modules:
             try:
+                if name.startswith("matplotlib"):  # the backend a kernel gets when its environment names none
+                    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
                 getattr(importlib.import_module(name), "warm", lambda: None)()
+                if name.startswith("matplotlib"):
+                    _MPL.update(backend=os.environ["MPLBACKEND"], rcfile=sys.modules["matplotlib"].matplotlib_fname())
             except Exception:  # noqa: BLE001 - the kernels import it themselves (and report any error)
                 traceback.print_exc()
     gc.collect()
@@ -279,6 +287,29 @@ def _apply_sandbox(path: str, policy_json: str) -> None:
     del sys.modules["_qkv_sandbox"]
     if problems:
         print("sandbox: " + "; ".join(problems), file=sys.stderr, flush=True)
+
+
+def _settle_matplotlib() -> None:
+    """In the child, under the kernel's environment and in its folder: matplotlib as the kernel would have imported
+    it. The zygote's matplotlib remembered its own configuration and cache folders: it is asked for them again. If
+    the kernel's backend or settings file (``matplotlibrc`` in its folder, ``$MATPLOTLIBRC``, its configuration
+    folder) differ from the zygote's, the zygote's matplotlib is dropped and the kernel imports its own."""
+    mpl = sys.modules.get("matplotlib")
+    if mpl is None or not _MPL:
+        return
+    settled = True
+    for folder in (mpl.get_configdir, mpl.get_cachedir):  # matplotlib computes each once, then keeps it
+        cells = dict(zip(folder.__code__.co_freevars, folder.__closure__ or (), strict=False))
+        if "called" in cells:
+            cells["called"].cell_contents = False
+        else:  # another matplotlib than the one this was written for
+            settled = False
+    if settled:
+        settled = ((os.environ.get("MPLBACKEND") or INLINE_BACKEND) == _MPL["backend"]
+                   and mpl.matplotlib_fname() == _MPL["rcfile"])
+    if not settled:
+        for name in [n for n in sys.modules if n.split(".")[0] in ("matplotlib", "mpl_toolkits")]:
+            del sys.modules[name]
 
 
 def _become_kernel(request: dict, conn: socket.socket, sandbox: str | None) -> None:
@@ -310,6 +341,7 @@ def _become_kernel(request: dict, conn: socket.socket, sandbox: str | None) -> N
     import tempfile
 
     tempfile.tempdir = None  # read TMPDIR again
+    _settle_matplotlib()
     launcher = importlib.util.find_spec("ipykernel_launcher")
     sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *argv[3:]]  # as `python -m` sets it
     if not sandbox and env.get("JPY_PARENT_PID"):  # ipykernel read it as the zygote imported it, with no manager

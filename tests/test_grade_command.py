@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from autograder import course, grade, sandbox
-from autograder.engine import zygote
+from autograder.engine import font_cache, zygote
 from autograder.feedback_math import unrendered
 from autograder.hostile import CASES, write_class
 
@@ -211,10 +211,15 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
     socket_path = zygote.ensure(str(work), str(kernels))
     try:
         # chapter 7's notebook loads MiniLM: the zygote imports transformers for it, and nothing it is not allowed to
-        assert zygote.modules_to_warm(str(course.source_notebook("07_contextual_embeddings"))) == ["qkvlab.minilm"]
+        assert zygote.modules_to_warm(str(course.source_notebook("07_contextual_embeddings"))) == [
+            "qkvlab.minilm", "matplotlib.pyplot"]
         assert zygote.modules_to_warm(str(course.source_notebook("03_attention"))) == []
         assert zygote.modules_to_warm(str(course.source_notebook("05_attention_at_work"))) == ["torch._dynamo"]
         assert zygote.warm(socket_path, ["qkvlab.minilm", "qkvlab.plots"], wait=True) == ["qkvlab.minilm"]
+        # matplotlib waits for the kernels' font cache (else the zygote would build its own first)
+        assert zygote.warm(socket_path, ["matplotlib.pyplot"], str(kernels), wait=True) == []
+        font_cache.FontCache(kernels).wait()
+        assert zygote.warm(socket_path, ["matplotlib.pyplot"], str(kernels), wait=True) == ["matplotlib.pyplot"]
         warm = subprocess.run(zygote.command(socket_path, sandbox.__file__, policy.to_json(), probe),
                               capture_output=True, text=True, timeout=300)
         (process, _), = zygote._RUNNING.values()

@@ -264,7 +264,7 @@ def _localize(ctx: ClassContext, bundle: Bundle) -> ClassContext:
     (work / "pristine.db").write_bytes(bundle.pristine_db)
     from autograder.engine import zygote
 
-    zygote.warm(os.environ.get(zygote.SHARED_ENV), zygote.modules_to_warm(str(release)))
+    zygote.warm(os.environ.get(zygote.SHARED_ENV), zygote.modules_to_warm(str(release)), str(machine.kernels))
     hide = sorted({str(machine.base), str(REPO / "solutions"), str(REPO / "autograder"), str(REPO / "tests"),
                    str(REPO / ".git")})
     local = dataclasses.replace(

@@ -79,16 +79,20 @@ class Workspace:
         # Kernels see the learner kit, not this repository; set before the worker pool starts (it inherits it).
         self.previous = {key: os.environ.get(key) for key in (sandbox.KIT_ENV, zygote.SHARED_ENV)}
         sandbox.use_learner_kit(self.kernels / ".learner-kit")
+        # The kernels' font cache: a copy of a kept one, else (a machine's first class) built by a helper process
+        # while the class starts
+        self.fonts = font_cache.FontCache(self.kernels)
         # One zygote for the class's kernels, shared by the workers (they inherit its socket's path);
         # its imports run while the course is prepared.
         os.environ.pop(zygote.SHARED_ENV, None)
         shared = zygote.ensure(str(self.work), str(self.kernels)) if self.local_kernels else None
         if shared:
             os.environ[zygote.SHARED_ENV] = shared
-            zygote.warm(shared, self.warm)
+            zygote.warm(shared, self.warm, str(self.kernels))
         return self
 
     def __exit__(self, *exc):
+        self.fonts.close()
         zygote.stop_all()
         for key, value in self.previous.items():
             if value is None:
@@ -173,15 +177,13 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     (out / "feedback").mkdir(exist_ok=True)
     warm_modules = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
     with Workspace(local_kernels=not opts.scheduler, warm=warm_modules) as ws:
-        # the sandbox probe and (on a machine's first class) the kernels' font cache are subprocesses: they
-        # run beside this process's imports and the grading
+        # the sandbox probe is a subprocess: it runs beside this process's imports and the grading
         helpers = cf.ThreadPoolExecutor(max_workers=1)
         probing = helpers.submit(isolation.probe, str(opts.solutions))
-        fonts = font_cache.FontCache(ws.kernels)
         tasks = find_tasks(submissions, nb_name, ws.work)
         pool, warm = start_pool(opts, ws, tasks)
         warm_instructor_side()  # while the workers and their zygotes start
-        with fonts:
+        with ws.fonts:
             with pool:
                 ctx = prepare(opts, out, ws, nb_name, tasks, submissions, probing)
                 helpers.shutdown()

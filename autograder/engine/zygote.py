@@ -29,8 +29,10 @@ import importlib.util
 import json
 import os
 import sys
+from pathlib import Path
 
 from autograder import course
+from autograder.engine import font_cache
 
 _spec = importlib.util.spec_from_file_location("_qkv_warm_kernels", course.REPO / "scripts" / "warm_kernels.py")
 warm_kernels = importlib.util.module_from_spec(_spec)
@@ -75,8 +77,9 @@ def ensure(work: str, kernels: str) -> str | None:
     _RUNNING.clear()
     home = os.path.join(kernels, f".zygote-{os.getpid()}")
     socket_path = os.path.join(work, f"zygote-{os.getpid()}.sock")
-    _RUNNING[key] = (start(socket_path, sandbox.kernel_environment(home), home, os.path.join(work, "zygote.log")),
-                     socket_path)
+    # matplotlib, once warmed, reads the kernels' font cache (its copy in each kernel's folder is the same file)
+    env = sandbox.kernel_environment(home, {"MPLCONFIGDIR": str(font_cache.font_cache(Path(kernels)))})
+    _RUNNING[key] = (start(socket_path, env, home, os.path.join(work, "zygote.log")), socket_path)
     return socket_path
 
 
@@ -88,8 +91,13 @@ def modules_to_warm(notebook_path: str) -> list[str]:
     return warm_kernels._modules_to_warm(code)  # noqa: SLF001
 
 
-def warm(socket_path: str | None, modules: list[str], wait: bool = False) -> list[str]:
-    """Ask the zygote to import ``modules`` before its next kernel; with ``wait``, which of them it holds."""
+def warm(socket_path: str | None, modules: list[str], kernels: str | None = None, wait: bool = False) -> list[str]:
+    """Ask the zygote to import ``modules`` before its next kernel; with ``wait``, which of them it holds.
+
+    matplotlib only once the kernels' font cache is there (a class's first on a machine builds it meanwhile):
+    the zygote would otherwise build one of its own before its first kernel."""
+    if not (kernels and font_cache.font_cache_ready(Path(kernels), timeout=0)):
+        modules = [name for name in modules if not name.startswith("matplotlib")]
     return warm_kernels._warm(socket_path, modules, wait)  # noqa: SLF001
 
 
