@@ -38,9 +38,13 @@ import traceback
 #: Imported once by the zygote: what every notebook and page of the course imports, and the kernel itself; and
 #: what torch imports lazily at its first shape check (torch._check_with, e.g. in nn.MultiheadAttention): sympy,
 #: 0.65 CPU-s; and ipykernel's debugger (debugpy), which every kernel imports as it starts, 0.12 CPU-s (it starts
-#: no thread). (Not matplotlib for every kernel: see WARM_USES.)
+#: no thread); and what ipykernel imports as it sets a kernel up and IPython as it shows a traceback (the pager,
+#: the debugger, sqlite3 for the history, pygments' terminal colours: 0.03 CPU-s per kernel). (Not matplotlib for
+#: every kernel: see WARM_USES.)
 PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes", "IPython", "ipykernel.kernelapp",
-           "ipykernel.ipkernel", "ipykernel.debugger")
+           "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
+           "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic", "pdb", "sqlite3",
+           "tornado.platform.asyncio", "pygments.formatters.terminal256")
 #: Learner-kit modules that import heavy libraries lazily, inside a function (transformers takes 4 s): asked for
 #: by name, the zygote imports one and runs its ``warm()`` (the same imports, nothing more).
 WARM_MODULES = ("qkvlab.minilm",)
