@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from autograder import course
+from autograder.engine import font_cache
 
 SCRIPTS = course.REPO / "scripts"
 PROBE = ("import json, os, sys\n"
@@ -108,6 +110,11 @@ def test_a_warm_kernel_s_matplotlib_is_the_one_a_cold_kernel_would_import(execut
     monkeypatch.delenv("QKV_COLD_KERNELS", raising=False)
     monkeypatch.delenv("MPLBACKEND", raising=False)
     monkeypatch.delenv(execute_pages.SOCKET_ENV, raising=False)
+    kept = font_cache.kept_font_cache()  # a font cache for each configuration folder, where one was kept
+    for config in ("zygote-config", "kernel-config"):
+        (tmp_path / config).mkdir()
+        for cache in kept.glob("fontlist*.json") if kept and kept.is_dir() else ():
+            shutil.copy(cache, tmp_path / config)
     monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "zygote-config"))
     zygote = execute_pages._start_zygote([], str(zygote_home))
     try:
