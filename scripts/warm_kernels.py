@@ -299,9 +299,9 @@ def _settle_matplotlib() -> None:
     the kernel's backend or settings file (``matplotlibrc`` in its folder, ``$MATPLOTLIBRC``, its configuration
     folder) differ from the zygote's, the zygote's matplotlib is dropped and the kernel imports its own."""
     mpl = sys.modules.get("matplotlib")
-    if mpl is None or not _MPL:
+    if mpl is None:
         return
-    settled = True
+    settled = bool(_MPL)  # nothing recorded (another warm module imported it): the kernel imports its own
     for folder in (mpl.get_configdir, mpl.get_cachedir):  # matplotlib computes each once, then keeps it
         cells = dict(zip(folder.__code__.co_freevars, folder.__closure__ or (), strict=False))
         if "called" in cells:
