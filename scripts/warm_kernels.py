@@ -38,9 +38,9 @@ import traceback
 #: Imported once by the zygote: what every notebook and page of the course imports, and the kernel itself; and
 #: what torch imports lazily at its first shape check (torch._check_with, e.g. in nn.MultiheadAttention): sympy,
 #: 0.65 CPU-s; and ipykernel's debugger (debugpy), which every kernel imports as it starts, 0.12 CPU-s (it starts
-#: no thread); and what ipykernel imports as it sets a kernel up and IPython as it shows a traceback (the pager,
-#: the debugger, sqlite3 for the history, pygments' terminal colours: 0.03 CPU-s per kernel). (Not matplotlib for
-#: every kernel: see WARM_USES.)
+#: no thread); and what ipykernel imports as it sets a kernel up and IPython as it shows a traceback (its object
+#: inspector, completer and debugger, sqlite3 for the history, pygments' terminal colours: 0.03 CPU-s per kernel
+#: under cProfile). (Not matplotlib for every kernel: see WARM_USES.)
 PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes", "IPython", "ipykernel.kernelapp",
            "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
            "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic", "pdb", "sqlite3",
