@@ -11,6 +11,7 @@ anything already in ``<math>`` keep their dollars (``x = "$5"`` in a cell stays 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -29,6 +30,7 @@ _MATH = re.compile(
 _SKIP = {"code", "pre", "script", "style", "math", "textarea", "kbd", "samp"}
 
 
+@functools.lru_cache(maxsize=4096)  # a class's pages share their formulas: each is converted once per process
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for one formula; if the converter cannot read it, its source in a <code> (no dollars)."""
     try:

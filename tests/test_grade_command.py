@@ -149,6 +149,31 @@ def test_remembered_highlighting_is_pygments_own_once_per_distinct_cell():
     assert len(calls) == len(cells)  # the magics' language and the cell's language are part of what is remembered
 
 
+def test_remembered_markdown_is_nbconvert_s_own_once_per_distinct_text(monkeypatch):
+    from nbconvert.exporters import HTMLExporter
+
+    from autograder.engine.preprocessors.cached_feedback import FeedbackHTMLExporter
+
+    exporter, plain = FeedbackHTMLExporter(), HTMLExporter()
+    real, calls = HTMLExporter.markdown2html, []
+
+    def counted(self, context, source):
+        calls.append(source)
+        return real(self, context, source)
+
+    monkeypatch.setattr(HTMLExporter, "markdown2html", counted)
+    here = {"resources": {"metadata": {"path": "/a"}}}
+    there = {"resources": {"metadata": {"path": "/b"}}}
+    attached = {**here, "cell": {"attachments": {"x.png": {"image/png": "iVBORw0KGgo="}}}}
+    texts = [(here, "Softmax: $e^{x_i} / \\sum_j e^{x_j}$"), (here, "# Title\n\n*emphasis*"),
+             (there, "# Title\n\n*emphasis*")]
+    for _ in range(3):
+        for context, source in texts:
+            assert exporter.markdown2html(context, source) == real(plain, context, source)
+        exporter.markdown2html(attached, "![x](attachment:x.png)")
+    assert len(calls) == len(texts) + 3  # the folder is part of what is remembered; attachments are not remembered
+
+
 def test_kernel_guard_is_real_code_that_restores_the_helpers():
     """The guard installed in an IPython shell: a patched helper is named by the check, then restored."""
     import builtins
@@ -421,6 +446,30 @@ def test_only_a_scratch_gradebook_skips_the_disk_s_waits_and_the_table_checks(tm
             Base.metadata.create_all(bind=gb.engine)  # nbgrader's table check, as each Gradebook runs it
             checked.append(len(gb.db.execute(text("SELECT name FROM sqlite_master")).all()) == before)
     assert checked == [True, False]  # the real gradebook's missing table is made again, the scratch one's not
+
+
+def test_only_a_scratch_gradebook_looks_its_course_up_once(tmp_path):
+    import nbgrader.api
+    from nbgrader.api import Gradebook
+    from sqlalchemy import text
+
+    from autograder.engine import gradebook
+
+    gradebook.reuse_engines()
+    nbgrader.api.get_alembic_version = course.alembic_head
+    real, scratch = f"sqlite:///{tmp_path / 'real.db'}", f"sqlite:///{tmp_path / 'scratch.db'}"
+    with Gradebook(real):  # makes the course
+        pass
+    shutil.copy(tmp_path / "real.db", tmp_path / "scratch.db")
+    gradebook.SCRATCH.add(scratch)
+    courses = []
+    for url in (real, scratch):
+        with Gradebook(url) as gb:  # the course is looked up (found)
+            gb.db.execute(text("DELETE FROM course"))
+            gb.db.commit()
+        with Gradebook(url) as gb:  # looked up again (and made again) only on the real gradebook
+            courses.append(gb.db.execute(text("SELECT count(*) FROM course")).scalar())
+    assert courses == [1, 0]
 
 
 def test_the_font_cache_is_kept_so_the_next_class_s_kernels_do_not_wait(tmp_path, monkeypatch):

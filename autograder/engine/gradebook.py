@@ -66,12 +66,27 @@ def reuse_engines() -> None:
             create_all(bind=bind, **options)
 
     metadata.create_all = create_missing_tables
+    check_course = nbgrader.api.Gradebook.check_course
+
+    def check_course_once(self, course_id="default_course", **options):
+        # every Gradebook looks its course up (and commits) when it opens; a scratch gradebook is a copy of one
+        # that holds it: looked up once per engine, as nbgrader's own objects reach it through their notebooks
+        key = (id(self.engine), course_id)
+        if options or key not in _SCRATCH_COURSES:
+            course = check_course(self, course_id, **options)
+            if id(self.engine) in _SCRATCH_ENGINES and course is not None:
+                _SCRATCH_COURSES.add(key)
+            return course
+        return None  # (Gradebook.__init__ ignores it)
+
+    nbgrader.api.Gradebook.check_course = check_course_once
 
 
 #: URLs of throwaway SQLite gradebooks (a worker's private copy, whose grades are read back and merged
 #: into the real one): :func:`reuse_engines` opens them without waiting for the disk.
 SCRATCH: set[str] = set()
 _SCRATCH_ENGINES: set[int] = set()
+_SCRATCH_COURSES: set[tuple[int, str]] = set()
 
 
 def _scratch_sqlite(engine) -> None:

@@ -1,9 +1,11 @@
 """nbgrader's GenerateFeedback with one HTML exporter per worker (building one takes seconds), which
-remembers its highlighted code (a class's given and test cells are the same on every page)."""
+remembers its highlighted code and its rendered Markdown (a class's given cells, tests and text are the same
+on every page)."""
 
 import os
 import re
 
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -51,6 +53,20 @@ class FeedbackHTMLExporter(HTMLExporter):
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', page), resources
+
+    @pass_context
+    def markdown2html(self, context, source):
+        """nbconvert's Markdown to HTML, once per distinct text (and folder: images are read from it); a cell
+        with attachments is rendered each time."""
+        if context.get("cell", {}).get("attachments"):
+            return super().markdown2html(context, source)
+        key = (source, context.get("resources", {}).get("metadata", {}).get("path", ""))
+        memo = self.__dict__.setdefault("_markdown", {})
+        if key not in memo:
+            if len(memo) >= MEMO_CELLS:
+                memo.clear()
+            memo[key] = super().markdown2html(context, source)
+        return memo[key]
 
 
 class CachedFeedback(GenerateFeedback):
