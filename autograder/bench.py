@@ -8,6 +8,9 @@ assignment's reference notebook (what a good learner hands in), in one run:
 * ``jobs1`` / ``jobs2``: the command with ``--jobs 1`` and ``--jobs 2`` (wall time of the whole
   command / N: start-up and the reference's calibration run included); goals: jobs1 <= 1.3 x floor,
   jobs1 / jobs2 >= 1.7;
+* ``pair``: two ``--jobs 1`` commands at once, each grading its own copy of the class: the speed-up that
+  two graders sharing nothing get from this machine's cores, beside which ``jobs2`` is read (``--jobs 2``
+  shares one start-up, but one of its two workers grades the odd notebook alone at the end);
 * ``regrade``: one student graded again into the same output folder (calibration already recorded);
   goal: <= floor + 2 s;
 * ``dask``: the command with ``--scheduler`` on a local Dask scheduler and 2 workers started here, for
@@ -18,11 +21,12 @@ assignment's reference notebook (what a good learner hands in), in one run:
   a worker, the scheduler overhead per submission and the instructor-side merge per submission.
 
 Each command is run ``--runs`` times (default 2; a new output folder, or a new cluster, each time) and the
-fastest run counts, as for the floor: this machine's speed drifts by 20 % from one minute to the next.
+fastest run counts, as for the floor: this machine's speed drifts by 20 % from one minute to the next. The
+runs of ``--jobs 1`` and ``--jobs 2`` alternate, so that a drift reaches both.
 
 Usage::
 
-    python -m autograder.bench [--assignments 01_static_embeddings ...] [--copies 8] [--no-dask]
+    python -m autograder.bench [--assignments 01_static_embeddings ...] [--copies 8] [--no-dask] [--no-pair]
                                [--nbgrader] [--skip-demo] [--runs 2]
 
 Results are printed and written to autograder/runs/bench.json, with the CPU seconds of every command
@@ -91,6 +95,22 @@ def grade(assignment: str, folder: Path, out: Path, extra: list[str]) -> dict:
     return {"wall": wall, "cpu": cpu, "per_submission": wall / max(1, len(rows)), "timings": timings,
             "statuses": sorted({r["status"] for r in rows}),
             "mean_in_worker": sum(r["seconds"] for r in rows) / max(1, len(rows))}
+
+
+def pair(assignment: str, folder: Path, out: Path, extra: list[str]) -> dict:
+    """Two ``--jobs 1`` commands at once, each on its own copy of the class: what two graders that share
+    nothing get from this machine's cores (the reference for ``--jobs 2``, which shares one start-up)."""
+    cmds = [[sys.executable, "-m", "autograder", "grade", assignment, str(folder), "--out", str(out / str(i)),
+             "--quiet", "--solutions", str(SOLUTIONS), "--jobs", "1", *extra] for i in (0, 1)]
+    cpu, start = _children_cpu(), time.perf_counter()
+    procs = [subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             for cmd in cmds]
+    errors = [proc.communicate(timeout=7200)[1] for proc in procs]
+    wall, cpu = time.perf_counter() - start, _children_cpu() - cpu
+    if any(proc.returncode for proc in procs):
+        raise RuntimeError("\n".join(errors))
+    rows = sum(len(json.loads((out / str(i) / "results.json").read_text(encoding="utf-8"))) for i in (0, 1))
+    return {"wall": wall, "cpu": cpu, "per_submission": wall / max(1, rows), "statuses": ["ok"]}
 
 
 def nbgrader_seconds(assignment: str, notebook: Path, copies: int, tmp: Path) -> float:
@@ -168,9 +188,15 @@ def measure(assignment: str, copies: int, tmp: Path, args) -> dict:
     row: dict = {"floor": min(floor_seconds(notebook), floor_seconds(notebook))}
     if args.nbgrader:
         row["nbgrader"] = nbgrader_seconds(assignment, notebook, copies, tmp / assignment)
-    for jobs in (1, 2):  # each run into a new folder: each pays for its calibration
-        row[f"jobs{jobs}"] = best_of([grade(assignment, folder, tmp / assignment / f"out{jobs}-{run}",
-                                            ["--jobs", str(jobs), *extra]) for run in range(args.runs)])
+    runs: dict[int, list[dict]] = {1: [], 2: []}
+    for run in range(args.runs):  # alternated, so that a drift of the machine's speed reaches both alike
+        for jobs in (1, 2):  # each run into a new folder: each pays for its calibration
+            runs[jobs].append(grade(assignment, folder, tmp / assignment / f"out{jobs}-{run}",
+                                    ["--jobs", str(jobs), *extra]))
+    row["jobs1"], row["jobs2"] = best_of(runs[1]), best_of(runs[2])
+    if args.pair:
+        row["pair"] = best_of([pair(assignment, folder, tmp / assignment / f"pair-{run}", extra)
+                               for run in range(args.runs)])
     single = tmp / assignment / "single"
     make_class(single, notebook, 1)
     row["regrade"] = best_of([grade(assignment, single, tmp / assignment / "out1-0", ["--jobs", "1", *extra])
@@ -196,6 +222,8 @@ def measure(assignment: str, copies: int, tmp: Path, args) -> dict:
     row["ratios"] = {"jobs1_over_floor": j1 / row["floor"], "speedup_jobs2": j1 / j2, "speedup_jobs2_bound": bound,
                      "jobs1_cores_busy": row["jobs1"]["cpu"] / row["jobs1"]["wall"],
                      "regrade_minus_floor": row["regrade"]["wall"] - row["floor"]}
+    if "pair" in row:
+        row["ratios"]["pair_speedup"] = j1 / row["pair"]["per_submission"]
     if "dask" in row:
         row["ratios"]["dask_throughput_over_jobs2"] = j2 / row["dask"]["per_submission"]
         row["ratios"]["dask_cold_throughput_over_jobs2"] = j2 / row["dask_cold"]["per_submission"]
@@ -205,7 +233,7 @@ def measure(assignment: str, copies: int, tmp: Path, args) -> dict:
 def report(assignment: str, row: dict) -> None:
     r = row["ratios"]
     print(f"\n{assignment}: floor {row['floor']:.1f} s")
-    for name in ("jobs1", "jobs2", "regrade", "dask_cold", "dask"):
+    for name in ("jobs1", "jobs2", "pair", "regrade", "dask_cold", "dask"):
         if name in row:
             m = row[name]
             print(f"  {name:8} {m['wall']:7.1f} s wall, {m['cpu']:7.1f} s CPU, {m['per_submission']:6.1f} s/submission,"
@@ -214,6 +242,9 @@ def report(assignment: str, row: dict) -> None:
           f"(goal >= 1.7; at most {r['speedup_jobs2_bound']:.2f} here: --jobs 1 keeps {r['jobs1_cores_busy']:.2f} "
           f"cores busy, --jobs 2 needs its CPU seconds over {os.cpu_count()}); regrade - floor "
           f"{r['regrade_minus_floor']:.1f} s (goal <= 2)")
+    if "pair_speedup" in r:
+        print(f"  two --jobs 1 commands at once, sharing nothing: {r['pair_speedup']:.2f} x the throughput of one "
+              f"(--jobs 2: {r['speedup_jobs2']:.2f})")
     if "dask_throughput_over_jobs2" in r:
         e = row["extrapolation"]
         print(f"  dask/jobs2 throughput {r['dask_throughput_over_jobs2']:.2f} (goal >= 0.9; a cluster's first class, "
@@ -228,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-demo", action="store_true", help="pass --skip-demo to the grade command")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask measurement")
     parser.add_argument("--nbgrader", action="store_true", help="also time plain nbgrader autograde (a baseline)")
+    parser.add_argument("--no-pair", dest="pair", action="store_false",
+                        help="skip the two --jobs 1 commands run at once (the machine's reference for --jobs 2)")
     parser.add_argument("--runs", type=int, default=2, help="runs of each measurement; the fastest counts (default 2)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     results: dict = {"cores": os.cpu_count(), "load_at_start": os.getloadavg()[0], "copies": args.copies,

@@ -22,6 +22,16 @@ CHROMIUM_FLAGS = [
     # Nothing may leave the machine: every host except the local server fails to resolve. Pages that
     # try are still caught, because the attempt shows up in the DevTools network log.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    # What automation tools (Puppeteer) pass: no background services, no throttling of a tab the browser thinks
+    # hidden, the pages of the one local site in one renderer, the compositor in the browser's process. About 9 %
+    # less CPU over the website's visits (77 -> 70 CPU-s, two runs each, whole-machine /proc/stat).
+    "--disable-features=site-per-process,Translate,OptimizationHints,MediaRouter,PaintHolding,AcceptCHFrame,"
+    "DialMediaRouteProvider",
+    "--disable-site-isolation-trials", "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows", "--disable-extensions", "--mute-audio", "--no-default-browser-check",
+    "--disable-breakpad", "--disable-client-side-phishing-detection", "--disable-hang-monitor",
+    "--disable-ipc-flooding-protection", "--metrics-recording-only", "--password-store=basic",
+    "--use-mock-keychain", "--in-process-gpu",
 ]
 
 
