@@ -45,6 +45,8 @@ PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes", "IPython",
            "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
            "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic", "pdb", "sqlite3",
            "tornado.platform.asyncio", "pygments.formatters.terminal256")
+#: The part of :data:`PRELOAD` that a zygote for kernels that never import torch leaves out (1.7 CPU-s).
+TORCH = ("torch", "torch.fx.experimental.symbolic_shapes")
 #: Learner-kit modules that import heavy libraries lazily, inside a function (transformers takes 4 s): asked for
 #: by name, the zygote imports one and runs its ``warm()`` (the same imports, nothing more).
 WARM_MODULES = ("qkvlab.minilm",)
@@ -67,14 +69,17 @@ def _client_command(socket_path: str, request: dict, cold: list[str]) -> list[st
     return [sys.executable, "-I", "-S", os.path.abspath(__file__), "launch", socket_path, json.dumps(request), *cold]
 
 
-def _start(socket_path: str, env: dict[str, str], home: str, log: str, sandbox: str | None = None):
-    """Start a zygote listening on ``socket_path`` (it imports PRELOAD in the background); the process."""
+def _start(socket_path: str, env: dict[str, str], home: str, log: str, sandbox: str | None = None,
+           without: tuple[str, ...] = ()):
+    """Start a zygote listening on ``socket_path`` (it imports PRELOAD but ``without`` in the background); the
+    process."""
     import subprocess
 
     os.makedirs(home, exist_ok=True)
     if os.path.exists(socket_path):
         os.unlink(socket_path)
     extra = ["--sandbox", sandbox] if sandbox else []
+    extra += ["--without", ",".join(without)] if without else []
     with open(log, "ab") as err:
         # -P: not this folder on sys.path (a kernel imports only what its environment gives it)
         process = subprocess.Popen([sys.executable, "-P", os.path.abspath(__file__), "serve", socket_path, *extra],
@@ -157,7 +162,7 @@ def _forward(pid: int, signum: int) -> None:
 # ------------------------------------------------------------------ the zygote
 
 
-def _serve(socket_path: str, sandbox: str | None) -> None:
+def _serve(socket_path: str, sandbox: str | None, without: tuple[str, ...] = ()) -> None:
     """Listen first (a client may queue while the imports run), import, then fork one child per request."""
     import gc
     import importlib
@@ -168,7 +173,8 @@ def _serve(socket_path: str, sandbox: str | None) -> None:
     os.umask(old)
     server.listen(16)
     for name in PRELOAD:
-        importlib.import_module(name)
+        if name not in without:
+            importlib.import_module(name)
     gc.collect()
     gc.freeze()  # the preloaded objects stay shared: a child's garbage collector does not touch their pages
     selector = selectors.DefaultSelector()
@@ -357,6 +363,7 @@ def _become_kernel(request: dict, conn: socket.socket, sandbox: str | None) -> N
 
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        _serve(sys.argv[2], sys.argv[4] if sys.argv[3:4] == ["--sandbox"] else None)
+        options = dict(zip(sys.argv[3::2], sys.argv[4::2], strict=True))
+        _serve(sys.argv[2], options.get("--sandbox"), tuple(filter(None, options.get("--without", "").split(","))))
     elif sys.argv[1] == "launch":
         _launch(sys.argv[2], sys.argv[3], sys.argv[4:])

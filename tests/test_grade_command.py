@@ -249,6 +249,7 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
                               capture_output=True, text=True, timeout=300)
         (process, _), = zygote._RUNNING.values()
         assert (warm.returncode, warm.stdout.strip()) == (3, str(process.pid)), warm.stderr
+        assert "libtorch_cpu" in Path(f"/proc/{process.pid}/maps").read_text()  # a class that uses torch
     finally:
         for process, _ in zygote._RUNNING.values():
             process.kill()
@@ -256,6 +257,25 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
     cold = subprocess.run(zygote.command(str(work / "gone.sock"), sandbox.__file__, policy.to_json(), probe),
                           capture_output=True, text=True, timeout=300)
     assert (cold.returncode, cold.stdout.strip()) == (3, str(os.getpid())), cold.stderr
+
+
+def test_a_class_that_never_names_torch_gets_a_zygote_without_it(tmp_path, monkeypatch):
+    """The toy assignment (numpy and qkvlab.checks) does not pay for torch's import; every chapter does."""
+    assert not zygote.uses_torch(str(FIXTURES / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    assert all(zygote.uses_torch(str(course.source_notebook(a))) for a in course.assignments())
+    monkeypatch.delenv(zygote.SHARED_ENV, raising=False)
+    monkeypatch.delenv("QKV_COLD_KERNELS", raising=False)
+    work, kernels = tmp_path / "work", tmp_path / "kernels"
+    work.mkdir(mode=0o700)
+    kernels.mkdir()
+    socket_path = zygote.ensure(str(work), str(kernels), torch=False)
+    try:
+        zygote.warm(socket_path, ["nothing"], wait=True)  # answered once the zygote's imports are done
+        (process, _), = zygote._RUNNING.values()
+        maps = Path(f"/proc/{process.pid}/maps").read_text()
+    finally:
+        zygote.stop_all()
+    assert "_multiarray_umath" in maps and "libtorch" not in maps
 
 
 def test_the_zygote_s_imports_start_no_thread():

@@ -68,9 +68,10 @@ class ClassReport:
 class Workspace:
     """The grader's private folders: ``work`` (0700; kernels cannot enter) and ``kernels`` (0711)."""
 
-    def __init__(self, local_kernels: bool = True, warm: list[str] | None = None):
+    def __init__(self, local_kernels: bool = True, warm: list[str] | None = None, torch: bool = True):
         self.local_kernels = local_kernels  # False on a Dask cluster: its workers start their own zygotes
         self.warm = warm or []  # learner-kit modules the zygote imports for this class (zygote.WARM_MODULES)
+        self.torch = torch  # whether the class's kernels use torch (the zygote imports it for them)
 
     def __enter__(self):
         self.work = Path(tempfile.mkdtemp(prefix="qkv-grade-"))
@@ -85,7 +86,7 @@ class Workspace:
         # One zygote for the class's kernels, shared by the workers (they inherit its socket's path);
         # its imports run while the course is prepared.
         os.environ.pop(zygote.SHARED_ENV, None)
-        shared = zygote.ensure(str(self.work), str(self.kernels)) if self.local_kernels else None
+        shared = zygote.ensure(str(self.work), str(self.kernels), self.torch) if self.local_kernels else None
         if shared:
             os.environ[zygote.SHARED_ENV] = shared
             zygote.warm(shared, self.warm, str(self.kernels))
@@ -175,8 +176,9 @@ def grade_class(opts: Options, submissions: Path) -> ClassReport:
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
     (out / "feedback").mkdir(exist_ok=True)
-    warm_modules = zygote.modules_to_warm(str(course.source_notebook(opts.assignment, opts.solutions)))
-    with Workspace(local_kernels=not opts.scheduler, warm=warm_modules) as ws:
+    source = str(course.source_notebook(opts.assignment, opts.solutions))
+    with Workspace(local_kernels=not opts.scheduler, warm=zygote.modules_to_warm(source),
+                   torch=zygote.uses_torch(source)) as ws:
         # the sandbox probe is a subprocess: it runs beside this process's imports and the grading
         helpers = cf.ThreadPoolExecutor(max_workers=1)
         probing = helpers.submit(isolation.probe, str(opts.solutions))

@@ -60,9 +60,10 @@ _RUNNING: dict[tuple[str, str], tuple[object, str]] = {}  # (kernels folder, kit
 SHARED_ENV = "QKV_ZYGOTE_SOCKET"
 
 
-def ensure(work: str, kernels: str) -> str | None:
+def ensure(work: str, kernels: str, torch: bool = True) -> str | None:
     """The socket of the zygote for a class: the one the command shares with its workers (``SHARED_ENV``),
-    else this process's own (started on first use); None: cold kernels."""
+    else this process's own (started on first use); None: cold kernels. ``torch=False``: a class whose
+    notebook never uses torch (:func:`uses_torch`): the zygote does not import it."""
     from autograder import sandbox
 
     if os.environ.get("QKV_COLD_KERNELS"):
@@ -79,7 +80,8 @@ def ensure(work: str, kernels: str) -> str | None:
     socket_path = os.path.join(work, f"zygote-{os.getpid()}.sock")
     # matplotlib, once warmed, reads the kernels' font cache (its copy in each kernel's folder is the same file)
     env = sandbox.kernel_environment(home, {"MPLCONFIGDIR": str(font_cache.font_cache(Path(kernels)))})
-    _RUNNING[key] = (start(socket_path, env, home, os.path.join(work, "zygote.log")), socket_path)
+    without = () if torch else warm_kernels.TORCH
+    _RUNNING[key] = (start(socket_path, env, home, os.path.join(work, "zygote.log"), without), socket_path)
     return socket_path
 
 
@@ -89,6 +91,17 @@ def modules_to_warm(notebook_path: str) -> list[str]:
         cells = json.load(handle).get("cells", [])
     code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
     return warm_kernels._modules_to_warm(code)  # noqa: SLF001
+
+
+def uses_torch(notebook_path: str) -> bool:
+    """Whether a notebook's code names torch, or a module that imports it (transformers, the learner kit's
+    tinygpt and minilm; its other modules do not). A miss costs speed only: the kernels import torch themselves."""
+    import re
+
+    with open(notebook_path, encoding="utf-8") as handle:
+        cells = json.load(handle).get("cells", [])
+    code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+    return re.search(r"\b(torch|transformers|sentence_transformers|tinygpt|minilm)\b", code) is not None
 
 
 def warm(socket_path: str | None, modules: list[str], kernels: str | None = None, wait: bool = False) -> list[str]:
@@ -109,6 +122,7 @@ def stop_all() -> None:
     _RUNNING.clear()
 
 
-def start(socket_path: str, env: dict[str, str], home: str, log: str):
-    """Start a zygote for sandboxed kernels on ``socket_path`` (it imports PRELOAD in the background)."""
-    return warm_kernels._start(socket_path, env, home, log, sandbox=SANDBOX)  # noqa: SLF001
+def start(socket_path: str, env: dict[str, str], home: str, log: str, without: tuple[str, ...] = ()):
+    """Start a zygote for sandboxed kernels on ``socket_path`` (it imports PRELOAD but ``without`` in the
+    background)."""
+    return warm_kernels._start(socket_path, env, home, log, sandbox=SANDBOX, without=without)  # noqa: SLF001
