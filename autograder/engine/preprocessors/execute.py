@@ -123,6 +123,9 @@ class SandboxExecute(Execute):
         from nbclient.client import NotebookClient
 
         NotebookClient.__init__(self, nb, km)
+        # A kernel that dies while grader code runs in it (the guard, before the first cell: a memory limit too
+        # low to start it) is seen at the next check: every second, as during a cell, not every five
+        self.shell_timeout_interval = 1
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self.shutdown_kernel = "immediate"
