@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import json
 import re
 import tempfile
@@ -113,7 +114,8 @@ def reached_exercises(source_notebook: dict, target: str, planted: str = "") -> 
     return [name for name in pieces if name in reached]
 
 
-def _names(source: str) -> tuple[set[str], set[str]]:
+@functools.cache  # a chapter's cases read the same cells again and again (3 CPU-s per chapter)
+def _names(source: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names a cell binds, names it reads before binding them). Statement by statement: a name read by a
     simple statement counts unless an earlier statement bound it; inside a compound one (a def, a class, a
     loop) a name it also binds does not count, nor does a lambda's argument or a comprehension's variable."""
@@ -122,7 +124,7 @@ def _names(source: str) -> tuple[set[str], set[str]]:
     try:
         tree = ast.parse(TransformerManager().transform_cell(source))  # magics and shell escapes as calls
     except SyntaxError:  # over-estimate
-        words = set(re.findall(r"[A-Za-z_]\w*", source))
+        words = frozenset(re.findall(r"[A-Za-z_]\w*", source))
         return words, words
     bound, free = set(), set()
     for statement in tree.body:
@@ -141,7 +143,7 @@ def _names(source: str) -> tuple[set[str], set[str]]:
         simple = isinstance(statement, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Expr)
         free |= loads - bound - local - (set() if simple else stores)
         bound |= stores
-    return bound, free
+    return frozenset(bound), frozenset(free)
 
 
 def build_submission(release: dict, replacements: dict[str, str], drop_demo: bool) -> dict:
