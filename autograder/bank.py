@@ -114,7 +114,7 @@ def reached_exercises(source_notebook: dict, target: str, planted: str = "") -> 
     return [name for name in pieces if name in reached]
 
 
-@functools.cache  # a chapter's cases read the same cells again and again (3 CPU-s per chapter)
+@functools.cache  # a chapter's cases read the same cells again and again (1 to 4 CPU-s per chapter)
 def _names(source: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names a cell binds, names it reads before binding them). Statement by statement: a name read by a
     simple statement counts unless an earlier statement bound it; inside a compound one (a def, a class, a

@@ -109,8 +109,9 @@ def pair(assignment: str, folder: Path, out: Path, extra: list[str]) -> dict:
     wall, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if any(proc.returncode for proc in procs):
         raise RuntimeError("\n".join(errors))
-    rows = sum(len(json.loads((out / str(i) / "results.json").read_text(encoding="utf-8"))) for i in (0, 1))
-    return {"wall": wall, "cpu": cpu, "per_submission": wall / max(1, rows), "statuses": ["ok"]}
+    rows = [row for i in (0, 1) for row in json.loads((out / str(i) / "results.json").read_text(encoding="utf-8"))]
+    return {"wall": wall, "cpu": cpu, "per_submission": wall / max(1, len(rows)),
+            "statuses": sorted({row["status"] for row in rows})}
 
 
 def nbgrader_seconds(assignment: str, notebook: Path, copies: int, tmp: Path) -> float:
