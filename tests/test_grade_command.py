@@ -292,6 +292,44 @@ def test_the_zygote_s_imports_start_no_thread():
     assert after == before, f"the zygote's imports started {int(after) - int(before)} thread(s)"
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="throwaway users need root")
+def test_a_throwaway_user_s_zombie_is_not_a_process_to_kill_but_a_live_one_is():
+    """A killed kernel stays a zombie until the zygote that forked it reaps it; kill_uid must not wait for that
+    (it did, up to 0.1 s per submission), and must still see a process that runs."""
+    import signal
+    import time
+
+    from autograder.engine import isolation
+
+    uid = 200000 + os.getpid() % 1000 * 1000 + 999
+    live, dead = os.fork(), None
+    if live == 0:
+        os.setuid(uid)
+        time.sleep(60)
+        os._exit(0)
+    try:
+        dead = os.fork()
+        if dead == 0:
+            os.setuid(uid)
+            os._exit(0)
+        for _ in range(200):  # the second child, exited and not reaped: a zombie
+            if isolation._is_zombie(str(dead)):
+                break
+            time.sleep(0.01)
+        assert isolation._is_zombie(str(dead)) and not isolation._is_zombie(str(live))
+        assert isolation._uid_has_processes(uid), "a sleeping process of the user was not seen"
+        isolation.kill_uid(uid)
+        os.waitpid(live, 0)
+        live = None
+        assert not isolation._uid_has_processes(uid), "the user's zombie still counts as a process"
+    finally:
+        if live:
+            os.kill(live, signal.SIGKILL)
+            os.waitpid(live, 0)
+        if dead:
+            os.waitpid(dead, 0)
+
+
 def test_memory_signs_are_recognised():
     from autograder.engine import memory
 

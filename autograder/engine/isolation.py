@@ -41,14 +41,22 @@ def kill_uid(uid: int, rounds: int = 20) -> None:
 
 
 def _uid_has_processes(uid: int) -> bool:
+    """Whether ``uid`` owns a live process. A zombie does not count: it runs nothing and holds nothing, and a
+    killed kernel stays one until the zygote that forked it reaps it (up to 0.1 s later, at every submission)."""
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
+                if os.stat(f"/proc/{entry}").st_uid == uid and not _is_zombie(entry):
                     return True
             except OSError:
                 continue
     return False
+
+
+def _is_zombie(pid: str) -> bool:
+    with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+        state = handle.read().rsplit(")", 1)[1].split()[0]  # after the command's name, which may hold ") "
+    return state in ("Z", "X")
 
 
 def probe(hide_example: str | None = None) -> dict[str, str]:
