@@ -63,13 +63,19 @@ def _kill_alone(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.kill()
     proc.wait(timeout=30)
-    deadline = time.monotonic() + 20
-    while left and time.monotonic() < deadline:
-        left = {pid for pid in left if Path(f"/proc/{pid}").exists()
-                and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"}
-        time.sleep(0.2)
+    left = _still_running(left)
     _stop(proc)  # the rest of its process group, should the check below fail
     assert not left, f"processes of a killed Dask worker are still running: {sorted(left)}"
+
+
+def _still_running(pids: set[int], seconds: float = 20) -> set[int]:
+    """Those of ``pids`` still running (not zombies) after up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while pids and time.monotonic() < deadline:
+        pids = {pid for pid in pids if Path(f"/proc/{pid}").exists()
+                and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"}
+        time.sleep(0.2)
+    return pids
 
 
 @pytest.fixture
@@ -83,8 +89,9 @@ def cluster(tmp_path):
         while not info.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         address = json.loads(info.read_text())["address"]
-        for i in range(2):
-            procs.append(_start(["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+        # w0 is the one killed mid-run; w1 runs as book/grading.md says, its nanny in front (stopped gracefully)
+        for i, nanny in enumerate((["--no-nanny"], [])):
+            procs.append(_start(["worker", address, "--nthreads", "1", *nanny, "--no-dashboard",
                                  "--host", "127.0.0.1", "--name", f"w{i}"], tmp_path / f"worker{i}.log"))
         from distributed import Client
 
@@ -98,6 +105,13 @@ def cluster(tmp_path):
         finally:
             for proc in reversed(procs):
                 _stop(proc)
+
+
+def _machine_folders() -> list[str]:
+    """On a worker: the folders its grading set-up made (cluster._MACHINE)."""
+    from autograder.engine import cluster
+
+    return [str(path) for machine in cluster._MACHINE for path in (machine.base, machine.kernels)]  # noqa: SLF001
 
 
 def _class(tmp_path: Path, copies: int) -> Path:
@@ -126,6 +140,10 @@ def test_dask_grades_match_jobs_1_and_survive_a_killed_worker(cluster, tmp_path)
     with Client(cluster["address"], timeout="60s") as client:  # kill a worker while it grades a student
         address = next(a for a, pid in client.run(os.getpid).items() if pid == victim.pid)
         deadline = time.monotonic() + 600
+        folders = client.run(_machine_folders)  # each worker sets itself up as the command connects
+        while time.monotonic() < deadline and grading.poll() is None and not all(folders.values()):
+            time.sleep(0.2)
+            folders = client.run(_machine_folders)
         while time.monotonic() < deadline and grading.poll() is None:
             keys = client.processing().get(address, [])
             if any(str(k).startswith("grade-") and "calibration" not in str(k) for k in keys):
@@ -139,6 +157,16 @@ def test_dask_grades_match_jobs_1_and_survive_a_killed_worker(cluster, tmp_path)
     assert _grades(tmp_path / "dask") == _grades(tmp_path / "local")
     rows = _grades(tmp_path / "dask").splitlines()[1:]
     assert len(rows) == 6 and len({r.split(",")[0] for r in rows}) == 6
+    survivor = cluster["workers"][1]
+    kept = next(paths for a, paths in folders.items() if a != address)
+    for path in folders[address]:  # the killed worker could not remove its own
+        shutil.rmtree(path, ignore_errors=True)
+    started = _descendants(survivor.pid)  # its worker process, grader, zygote
+    survivor.send_signal(signal.SIGTERM)  # as an operator stops it: its nanny closes it, then exits
+    survivor.wait(timeout=120)
+    assert not _still_running(started), "processes of a Dask worker stopped gracefully are still running"
+    assert kept and not [path for path in kept if Path(path).exists()], (
+        f"a worker stopped gracefully left its grading folders behind: {kept}")
     from nbgrader.api import Gradebook
 
     with Gradebook("sqlite:///" + str(tmp_path / "dask" / "nbgrader" / "gradebook.db")) as gb:

@@ -15,11 +15,11 @@ one task at a time: ``dask worker ADDRESS --nthreads 1`` (see book/grading.md).
 
 from __future__ import annotations
 
-import atexit
 import concurrent.futures as cf
 import dataclasses
 import io
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
 import tarfile
@@ -208,7 +208,10 @@ def _machine() -> Machine:
     font_cache.build_font_cache(kernels)
     machine = Machine(base, kernels, isolation.probe(str(base)), grader)
     _MACHINE.append(machine)
-    atexit.register(_cleanup, machine)
+    # At the worker's exit, before multiprocessing joins its children: a worker that its nanny started is such a
+    # child, where atexit never runs; the join would wait for the grader, which waits for this process to go,
+    # until the nanny kills it (about 15 s), leaving these folders behind
+    multiprocessing.util.Finalize(None, _cleanup, args=(machine,), exitpriority=10)
     return machine
 
 
