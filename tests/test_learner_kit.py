@@ -489,7 +489,8 @@ import nbformat
 from nbclient import NotebookClient
 sys.path.insert(0, "scripts")
 import execute_pages  # the kit's own page runner: kernels forked warm from a zygote of this interpreter
-zygote = execute_pages._start_zygote([], tempfile.mkdtemp())
+home = tempfile.TemporaryDirectory()  # the zygote's socket and log
+zygote = execute_pages._start_zygote([], home.name)
 failed = 0
 try:
     for path in map(Path, sys.argv[1:]):
@@ -507,6 +508,7 @@ finally:
     if zygote is not None:
         zygote.kill()
         zygote.wait()
+    home.cleanup()
 sys.exit(1 if failed else 0)
 '''
 
