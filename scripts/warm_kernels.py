@@ -169,9 +169,15 @@ def _serve(socket_path: str, sandbox: str | None, without: tuple[str, ...] = ())
 
     old = os.umask(0o177)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    server.bind(socket_path)
+    staging = socket_path + ".new"
+    if os.path.exists(staging):
+        os.unlink(staging)
+    server.bind(staging)
     os.umask(old)
     server.listen(16)
+    # The socket appears at its path only once it listens: a client that sees the file (the starter waits for
+    # it) could otherwise connect between bind and listen, be refused, and start its kernel cold
+    os.rename(staging, socket_path)
     for name in PRELOAD:
         if name not in without:
             importlib.import_module(name)
