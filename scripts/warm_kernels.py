@@ -52,8 +52,10 @@ TORCH = ("torch", "torch.fx.experimental.symbolic_shapes")
 WARM_MODULES = ("qkvlab.minilm",)
 #: Modules imported on first use, by what the code uses: constructing any optimizer imports torch._dynamo (1.7
 #: CPU-s and 800 modules, sympy among them), once per kernel; a kernel that plots imports matplotlib's pyplot (0.27
-#: CPU-s), whose import reads the kernel's own settings: the child settles them (:func:`_settle_matplotlib`).
-WARM_USES = {"torch.optim.": "torch._dynamo", "matplotlib": "matplotlib.pyplot", "qkvlab.plots": "matplotlib.pyplot"}
+#: CPU-s), whose import reads the kernel's own settings: the child settles them (:func:`_settle_matplotlib`); a
+#: kernel that loads GloVe imports pyarrow and reads 400,000 words (0.2 s; ``qkvlab.data.warm`` does it once).
+WARM_USES = {"torch.optim.": "torch._dynamo", "matplotlib": "matplotlib.pyplot", "qkvlab.plots": "matplotlib.pyplot",
+             "load_glove": "qkvlab.data"}
 #: The backend a kernel's matplotlib uses when its environment names none (ipykernel sets it as it starts).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _MPL: dict[str, str] = {}  # what the zygote's matplotlib read at import: its backend and its settings file

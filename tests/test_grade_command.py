@@ -240,7 +240,10 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
             "qkvlab.minilm", "matplotlib.pyplot"]
         assert zygote.modules_to_warm(str(course.source_notebook("03_attention"))) == []
         assert zygote.modules_to_warm(str(course.source_notebook("05_attention_at_work"))) == ["torch._dynamo"]
+        # chapter 1's loads GloVe: the zygote reads the words and maps the vectors once for all its kernels
+        assert "qkvlab.data" in zygote.modules_to_warm(str(course.source_notebook("01_static_embeddings")))
         assert zygote.warm(socket_path, ["qkvlab.minilm", "qkvlab.plots"], wait=True) == ["qkvlab.minilm"]
+        assert zygote.warm(socket_path, ["qkvlab.data"], wait=True) == ["qkvlab.data"]
         # matplotlib waits for the kernels' font cache (else the zygote would build its own first)
         assert zygote.warm(socket_path, ["matplotlib.pyplot"], str(kernels), wait=True) == []
         font_cache.FontCache(kernels).wait()
@@ -249,7 +252,9 @@ def test_zygote_forks_the_kernel_command_and_a_missing_one_means_a_cold_start(tm
                               capture_output=True, text=True, timeout=300)
         (process, _), = zygote._RUNNING.values()
         assert (warm.returncode, warm.stdout.strip()) == (3, str(process.pid)), warm.stderr
-        assert "libtorch_cpu" in Path(f"/proc/{process.pid}/maps").read_text()  # a class that uses torch
+        maps = Path(f"/proc/{process.pid}/maps").read_text()
+        assert "libtorch_cpu" in maps  # a class that uses torch
+        assert "glove_6B_50d_emb.npy" in maps  # qkvlab.data.warm() mapped the vectors
     finally:
         for process, _ in zygote._RUNNING.values():
             process.kill()
