@@ -1,7 +1,9 @@
 """Grading on a real Dask cluster: a scheduler and two workers started here as separate processes.
 
 The class graded through them gives the same grades.csv as --jobs 1; a worker killed in the middle of
-the run loses nothing: its submissions are graded on the other worker, each student once.
+the run loses nothing: its submissions are graded on the other worker, each student once. The other worker,
+started as book/grading.md says (its nanny in front) and stopped as an operator stops it (SIGTERM), leaves no
+process and no folder behind.
 """
 
 from __future__ import annotations

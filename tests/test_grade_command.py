@@ -308,15 +308,19 @@ def test_a_throwaway_user_s_zombie_is_not_a_process_to_kill_but_a_live_one_is():
 
     uid = 200000 + os.getpid() % 1000 * 1000 + 999
     live, dead = os.fork(), None
-    if live == 0:
-        os.setuid(uid)
-        time.sleep(60)
-        os._exit(0)
+    if live == 0:  # a child never returns into pytest, whatever happens
+        try:
+            os.setuid(uid)
+            time.sleep(60)
+        finally:
+            os._exit(0)
     try:
         dead = os.fork()
         if dead == 0:
-            os.setuid(uid)
-            os._exit(0)
+            try:
+                os.setuid(uid)
+            finally:
+                os._exit(0)
         for _ in range(200):  # the second child, exited and not reaped: a zombie
             if isolation._is_zombie(str(dead)):
                 break
