@@ -7,7 +7,9 @@ assignment's reference notebook (what a good learner hands in), in one run:
   two runs (the first warms the disk caches): what any grader must pay;
 * ``jobs1`` / ``jobs2``: the command with ``--jobs 1`` and ``--jobs 2`` (wall time of the whole
   command / N: start-up and the reference's calibration run included); goals: jobs1 <= 1.3 x floor,
-  jobs1 / jobs2 >= 1.7;
+  jobs1 / jobs2 >= 1.7. Beside the speed-up, two ceilings: the CPU's (``--jobs 2``'s CPU seconds spread
+  over every core) and the start-up's (``start_up_bound``: ``--jobs 1``'s start-up, then its notebooks two
+  at a time), with the start-up that the goal would need at this number of copies;
 * ``pair``: two ``--jobs 1`` commands at once, each grading its own copy of the class: the speed-up that
   two graders sharing nothing get from this machine's cores, beside which ``jobs2`` is read (``--jobs 2``
   shares one start-up, but one of its two workers grades the odd notebook alone at the end);
@@ -174,6 +176,26 @@ def extrapolate(dask: dict, copies: int, workers: int, total: int = 10_000, clus
             "fixed": fixed, "bound_by": "workers" if compute >= total * merge else "the instructor's merge"}
 
 
+def start_up_bound(jobs1: dict, copies: int, goal: float = 1.7) -> dict:
+    """What ``--jobs 2`` can reach with ``--jobs 1``'s start-up, from ``--jobs 1``'s own timings.
+
+    ``--jobs 1`` grades the reference first, then the copies one by one: it ends ``first`` seconds after it
+    started (its start-up and one notebook), then ``per_notebook`` seconds per copy, then ``tail`` seconds
+    (the last merge, the report, the exit). Two workers with the same start-up grade the reference and one
+    copy side by side, then the other copies two at a time, at best at ``--jobs 1``'s speed: ``first +
+    ceil((copies - 1) / 2) * per_notebook + tail``. The goal then needs ``first + tail`` at most
+    ``(copies - goal * rounds) * per_notebook / (goal - 1)``: ``needed``.
+    """
+    t = jobs1["timings"]
+    first, tail = t["calibrated"], jobs1["wall"] - t["graded"]
+    per_notebook = (t["graded"] - first) / copies
+    rounds = copies // 2  # = ceil((copies - 1) / 2)
+    best = first + rounds * per_notebook + tail
+    needed = (copies - goal * rounds) * per_notebook / (goal - 1)
+    return {"copies": copies, "first": first, "per_notebook": per_notebook, "tail": tail, "bound": jobs1["wall"] / best,
+            "goal": goal, "first_plus_tail_needed": needed}
+
+
 def best_of(results: list[dict]) -> dict:
     """The fastest of several runs of one measurement (this machine's speed drifts); every wall is recorded."""
     best = min(results, key=lambda m: m["wall"])
@@ -220,7 +242,9 @@ def measure(assignment: str, copies: int, tmp: Path, args) -> dict:
     # this, and --jobs 1 already keeps part of a second core busy (its kernel computes while its worker reads
     # the messages, the command merges)
     bound = row["jobs1"]["wall"] * (os.cpu_count() or 1) / row["jobs2"]["cpu"]
+    row["start_up"] = start_up_bound(row["jobs1"], copies)
     row["ratios"] = {"jobs1_over_floor": j1 / row["floor"], "speedup_jobs2": j1 / j2, "speedup_jobs2_bound": bound,
+                     "speedup_jobs2_start_up_bound": row["start_up"]["bound"],
                      "jobs1_cores_busy": row["jobs1"]["cpu"] / row["jobs1"]["wall"],
                      "regrade_minus_floor": row["regrade"]["wall"] - row["floor"]}
     if "pair" in row:
@@ -239,10 +263,15 @@ def report(assignment: str, row: dict) -> None:
             m = row[name]
             print(f"  {name:8} {m['wall']:7.1f} s wall, {m['cpu']:7.1f} s CPU, {m['per_submission']:6.1f} s/submission,"
                   f" statuses {m['statuses']}")
+    s = row["start_up"]
     print(f"  jobs1/floor {r['jobs1_over_floor']:.2f} (goal <= 1.3); jobs1/jobs2 {r['speedup_jobs2']:.2f} "
-          f"(goal >= 1.7; at most {r['speedup_jobs2_bound']:.2f} here: --jobs 1 keeps {r['jobs1_cores_busy']:.2f} "
-          f"cores busy, --jobs 2 needs its CPU seconds over {os.cpu_count()}); regrade - floor "
-          f"{r['regrade_minus_floor']:.1f} s (goal <= 2)")
+          f"(goal >= {s['goal']}); regrade - floor {r['regrade_minus_floor']:.1f} s (goal <= 2)")
+    print(f"  what --jobs 2 can reach here: at most {r['speedup_jobs2_bound']:.2f} from the CPU (--jobs 1 keeps "
+          f"{r['jobs1_cores_busy']:.2f} cores busy, --jobs 2 needs its CPU seconds over {os.cpu_count()} cores); "
+          f"about {s['bound']:.2f} from the start-up (--jobs 1 graded its first notebook {s['first']:.1f} s after "
+          f"it started, then {s['per_notebook']:.2f} s per notebook, and ended {s['tail']:.1f} s after the last; "
+          f"{s['goal']} at {s['copies']} copies needs those two within {s['first_plus_tail_needed']:.1f} s; they "
+          f"took {s['first'] + s['tail']:.1f} s)")
     if "pair_speedup" in r:
         print(f"  two --jobs 1 commands at once, sharing nothing: {r['pair_speedup']:.2f} x the throughput of one "
               f"(--jobs 2: {r['speedup_jobs2']:.2f})")
