@@ -184,7 +184,7 @@ def start_up_bound(jobs1: dict, copies: int, goal: float = 1.7) -> dict:
     (the last merge, the report, the exit). Two workers with the same start-up grade the reference and one
     copy side by side, then the other copies two at a time, at best at ``--jobs 1``'s speed: ``first +
     ceil((copies - 1) / 2) * per_notebook + tail``. The goal then needs ``first + tail`` at most
-    ``(copies - goal * rounds) * per_notebook / (goal - 1)``: ``needed``.
+    ``(copies - goal * rounds) * per_notebook / (goal - 1)`` (``first_plus_tail_needed``).
     """
     t = jobs1["timings"]
     first, tail = t["calibrated"], jobs1["wall"] - t["graded"]
