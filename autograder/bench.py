@@ -293,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the two --jobs 1 commands run at once (the machine's reference for --jobs 2)")
     parser.add_argument("--runs", type=int, default=2, help="runs of each measurement; the fastest counts (default 2)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.copies < 1:
+        parser.error("--copies must be at least 1 (the speeds are per submission)")
     results: dict = {"cores": os.cpu_count(), "load_at_start": os.getloadavg()[0], "copies": args.copies,
                      "skip_demo": args.skip_demo, "assignments": {}}
     with tempfile.TemporaryDirectory(prefix="qkv-bench-") as tmpdir:

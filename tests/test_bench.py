@@ -27,3 +27,12 @@ def test_the_start_up_it_says_the_goal_needs_gives_exactly_the_goal(copies):
     assert at_need["bound"] == pytest.approx(1.7)
     slower = start_up_bound(_jobs1(first=needed + 0.1, per_notebook=0.5, copies=copies, tail=0.25), copies)
     assert slower["bound"] < 1.7
+
+
+def test_a_bench_of_no_copies_is_refused_with_a_message(capsys):
+    from autograder.bench import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--copies", "0"])
+    assert stop.value.code == 2
+    assert "--copies must be at least 1" in capsys.readouterr().err
